@@ -1,0 +1,1 @@
+//! hubspot-server: local test server

@@ -1,0 +1,1 @@
+//! moto-harness: local test server

@@ -1,0 +1,1 @@
+//! Typed CloudFormation model and the sync stacks.
