@@ -9,6 +9,8 @@ mod validator;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::template::{Resource, pointer_token, resources};
+
 pub use registry::{create_only_properties, resource_schema, supported_types};
 
 /// What kind of schema rule a value broke.
@@ -34,6 +36,12 @@ pub enum ViolationKind {
     Alternatives,
     /// Mutually exclusive properties used together (cfn-lint's `dependentExcluded` / `requiredXor`).
     Exclusive,
+    /// The same item twice in a `uniqueItems` array.
+    Duplicate,
+    /// A read-only property (an attribute such as `Arn`) set in the template.
+    ReadOnly,
+    /// A resource-level key CloudFormation does not know (e.g. a property placed beside `Properties`).
+    UnknownResourceKey,
 }
 
 /// One schema violation, located by logical id and JSON pointer into the template.
@@ -52,9 +60,80 @@ pub struct SchemaViolation {
     pub message: String,
 }
 
-/// Validate every resource's `Properties` against the schema of its type. Sorted by pointer.
+/// Keys CloudFormation accepts on a resource besides `Type` and `Properties`.
+const RESOURCE_KEYS: &[&str] = &[
+    "Type",
+    "Properties",
+    "DependsOn",
+    "Metadata",
+    "Condition",
+    "DeletionPolicy",
+    "UpdateReplacePolicy",
+    "CreationPolicy",
+    "UpdatePolicy",
+];
+
+/// Validate every resource's `Properties` against the schema of its type. Sorted by (pointer, kind, message).
 pub fn validate_template(template: &Value) -> Vec<SchemaViolation> {
-    let _ = template;
-    let _ = validator::placeholder();
-    Vec::new()
+    let mut out = Vec::new();
+    for resource in resources(template) {
+        validate_resource(resource, &mut out);
+    }
+    out.sort();
+    out
+}
+
+fn validate_resource(resource: Resource<'_>, out: &mut Vec<SchemaViolation>) {
+    let base = format!("/Resources/{}", pointer_token(resource.logical_id));
+    let mut push = |pointer: String, kind: ViolationKind, message: String| {
+        out.push(SchemaViolation {
+            logical_id: resource.logical_id.to_owned(),
+            resource_type: resource.resource_type.to_owned(),
+            pointer,
+            kind,
+            message,
+        });
+    };
+    let Some(raw) = resource.raw.as_object() else {
+        push(base, ViolationKind::WrongType, "a resource must be an object".into());
+        return;
+    };
+    for key in raw.keys().filter(|k| !RESOURCE_KEYS.contains(&k.as_str())) {
+        push(
+            format!("{base}/{}", pointer_token(key)),
+            ViolationKind::UnknownResourceKey,
+            format!("{key:?} is not a resource attribute (properties belong under Properties)"),
+        );
+    }
+    let Some(schema) = resource_schema(resource.resource_type) else {
+        let message = if resource.resource_type.is_empty() {
+            "resource has no Type".to_owned()
+        } else {
+            format!(
+                "no schema for resource type {:?} (unknown type, or not vendored)",
+                resource.resource_type
+            )
+        };
+        push(format!("{base}/Type"), ViolationKind::UnknownType, message);
+        return;
+    };
+    let empty = Value::Object(serde_json::Map::new());
+    let properties = raw.get("Properties").unwrap_or(&empty);
+    let props_ptr = format!("{base}/Properties");
+    if let Some(map) = properties.as_object() {
+        for read_only in registry::property_paths(resource.resource_type, "readOnlyProperties") {
+            if !read_only.contains('/') && map.contains_key(&read_only) {
+                push(
+                    format!("{props_ptr}/{}", pointer_token(&read_only)),
+                    ViolationKind::ReadOnly,
+                    format!("{read_only:?} is read-only (an attribute, use Fn::GetAtt); it cannot be set"),
+                );
+            }
+        }
+    }
+    let mut issues = Vec::new();
+    validator::Validator::new(schema).validate(schema, properties, &props_ptr, &mut issues);
+    for issue in issues {
+        push(issue.pointer, issue.kind, issue.message);
+    }
 }
