@@ -132,3 +132,22 @@ pub fn literal_bool(value: &Value) -> Option<bool> {
 pub fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
+
+/// The text of a literal string or of an `Fn::Sub` (either form), e.g. `"q-${Env}.fifo"`: enough to compare names
+/// that are built the same way.
+pub fn sub_text(value: &Value) -> Option<&str> {
+    match value {
+        Value::String(s) => Some(s),
+        Value::Object(map) if map.len() == 1 => match map.get("Fn::Sub")? {
+            Value::String(s) => Some(s),
+            Value::Array(parts) => parts.first()?.as_str(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The declared `Parameters` names.
+pub fn is_parameter(template: &Value, name: &str) -> bool {
+    template.get("Parameters").and_then(|p| p.get(name)).is_some()
+}

@@ -7,6 +7,7 @@
 
 mod apigw;
 mod cloudwatch;
+mod esm;
 mod iam;
 mod lambda;
 mod logs;
@@ -129,6 +130,11 @@ const RULES: &[Rule] = &[
         check: iam::wildcard_resource,
     },
     Rule {
+        id: iam::UNKNOWN_ACTION,
+        description: "IAM actions exist: known service prefix (e.g. `partnercentral:`, not `partnercentral-selling:`) and action name",
+        check: iam::unknown_action,
+    },
+    Rule {
         id: sqs::SSE,
         description: "SQS queues are encrypted at rest (SqsManagedSseEnabled not false, or KmsMasterKeyId)",
         check: sqs::sse,
@@ -169,14 +175,14 @@ const RULES: &[Rule] = &[
         check: lambda::plaintext_secret,
     },
     Rule {
-        id: lambda::ESM_BATCH_FAILURES,
+        id: esm::BATCH_FAILURES,
         description: "SQS event source mappings set FunctionResponseTypes [ReportBatchItemFailures]",
-        check: lambda::esm_batch_failures,
+        check: esm::batch_failures,
     },
     Rule {
-        id: lambda::ESM_VISIBILITY,
+        id: esm::VISIBILITY,
         description: "A queue consumed by a function has VisibilityTimeout >= 6x the function's Timeout",
-        check: lambda::esm_visibility,
+        check: esm::visibility,
     },
     Rule {
         id: apigw::THROTTLING,

@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{Finding, RuleReport};
+use crate::template::{pointer_token, resources};
 
 /// A suppression that covered at least one finding.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -44,9 +45,122 @@ pub enum SuppressionWarning {
     Unused { logical_id: String, rule: String },
 }
 
-pub(super) fn apply(_template: &Value, findings: Vec<Finding>) -> RuleReport {
-    RuleReport {
-        findings,
-        ..RuleReport::default()
+/// A well-formed suppression read from the template.
+struct Suppression {
+    logical_id: String,
+    rule: String,
+    reason: String,
+}
+
+/// Read every resource's `Metadata.synth.suppressions`, reporting malformed entries.
+fn parse(template: &Value, errors: &mut Vec<SuppressionError>) -> Vec<Suppression> {
+    let mut out: Vec<Suppression> = Vec::new();
+    for resource in resources(template) {
+        let id = resource.logical_id;
+        let base = format!("/Resources/{}/Metadata/synth", pointer_token(id));
+        let malformed = |pointer: String, detail: &str| SuppressionError::Malformed {
+            logical_id: id.to_owned(),
+            pointer,
+            detail: detail.to_owned(),
+        };
+        let Some(synth) = resource.raw.get("Metadata").and_then(|m| m.get("synth")) else {
+            continue;
+        };
+        let Some(list) = synth.get("suppressions") else {
+            continue;
+        };
+        let Some(entries) = list.as_array() else {
+            errors.push(malformed(
+                format!("{base}/suppressions"),
+                "suppressions must be an array",
+            ));
+            continue;
+        };
+        for (i, entry) in entries.iter().enumerate() {
+            let pointer = format!("{base}/suppressions/{i}");
+            let Some(entry) = entry.as_object() else {
+                errors.push(malformed(pointer, "a suppression must be an object {rule, reason}"));
+                continue;
+            };
+            if let Some(extra) = entry.keys().find(|k| *k != "rule" && *k != "reason") {
+                errors.push(malformed(
+                    pointer.clone(),
+                    &format!("unknown key {extra:?} (expected rule, reason)"),
+                ));
+            }
+            let Some(rule) = entry
+                .get("rule")
+                .and_then(Value::as_str)
+                .filter(|r| !r.trim().is_empty())
+            else {
+                errors.push(malformed(pointer, "missing rule id"));
+                continue;
+            };
+            if super::rule(rule).is_none() {
+                errors.push(SuppressionError::UnknownRule {
+                    logical_id: id.to_owned(),
+                    rule: rule.to_owned(),
+                });
+                continue;
+            }
+            let reason = entry
+                .get("reason")
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .unwrap_or_default();
+            if reason.is_empty() {
+                errors.push(SuppressionError::MissingReason {
+                    logical_id: id.to_owned(),
+                    rule: rule.to_owned(),
+                });
+                continue;
+            }
+            if out.iter().any(|s| s.logical_id == id && s.rule == rule) {
+                errors.push(malformed(pointer, &format!("rule {rule} is suppressed twice")));
+                continue;
+            }
+            out.push(Suppression {
+                logical_id: id.to_owned(),
+                rule: rule.to_owned(),
+                reason: reason.to_owned(),
+            });
+        }
     }
+    out
+}
+
+/// Split raw findings into unsuppressed findings and applied suppressions; report malformed and unused ones.
+pub(super) fn apply(template: &Value, raw: Vec<Finding>) -> RuleReport {
+    let mut report = RuleReport::default();
+    let suppressions = parse(template, &mut report.errors);
+    let mut applied: Vec<Vec<String>> = vec![Vec::new(); suppressions.len()];
+    for finding in raw {
+        let matching = suppressions
+            .iter()
+            .position(|s| s.logical_id == finding.logical_id && s.rule == finding.rule_id);
+        match matching {
+            Some(i) => applied[i].push(finding.message),
+            None => report.findings.push(finding),
+        }
+    }
+    for (suppression, messages) in suppressions.into_iter().zip(applied) {
+        if messages.is_empty() {
+            report.warnings.push(SuppressionWarning::Unused {
+                logical_id: suppression.logical_id,
+                rule: suppression.rule,
+            });
+        } else {
+            report.suppressed.push(AppliedSuppression {
+                rule_id: suppression.rule,
+                logical_id: suppression.logical_id,
+                reason: suppression.reason,
+                messages,
+            });
+        }
+    }
+    report.findings.sort();
+    report.suppressed.sort();
+    report.errors.sort();
+    report.warnings.sort();
+    report
 }

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 pub fn good() -> Value {
-    serde_json::from_str(include_str!("fixtures/good.json")).unwrap()
+    serde_json::from_str(include_str!("../fixtures/good.json")).unwrap()
 }
 
 /// Set the value at `pointer` (the parent must exist; creates the last key).
