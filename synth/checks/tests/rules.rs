@@ -37,11 +37,12 @@ fn rule_ids_are_unique_and_described() {
 }
 
 type Mutation = Box<dyn Fn(&mut Value)>;
+type Case = (&'static str, Mutation, Vec<(String, String)>);
 
 /// Each mutation of the compliant fixture makes exactly the expected rules fire.
 #[test]
 fn every_rule_fires_on_a_mutation() {
-    let cases: Vec<(&str, Mutation, Vec<(String, String)>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "wildcard action",
             Box::new(|t| {
