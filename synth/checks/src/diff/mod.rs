@@ -2,10 +2,14 @@
 //! logical ids; for resources the changed property paths, whether the change forces a replacement (a create-only
 //! property of the type changed, or the type changed), and whether a removal or replacement destroys state.
 
-use std::fmt;
+mod compute;
+mod normalize;
+mod render;
 
 use serde::Serialize;
 use serde_json::Value;
+
+pub use compute::is_stateful;
 
 /// A top-level template section compared entry by entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -54,6 +58,9 @@ pub struct ResourceChange {
     pub changes: Vec<PathChange>,
     /// CloudFormation will create a new physical resource and delete the old one.
     pub replacement: bool,
+    /// Replaced resources whose new identity flows (`Ref`/`Fn::GetAtt`) into a create-only property of this one, so
+    /// this one is replaced too (cdk diff's propagation of `WILL_REPLACE`).
+    pub replaced_because_of: Vec<String>,
     /// Replacement of a stateful resource (its data is lost).
     pub destructive: bool,
 }
@@ -131,17 +138,7 @@ impl TemplateDiff {
     }
 }
 
-impl fmt::Display for TemplateDiff {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_empty() {
-            return write!(f, "no differences");
-        }
-        Ok(())
-    }
-}
-
 /// Compare two templates semantically (after normalizing `DependsOn` and `Fn::GetAtt` forms).
 pub fn diff_templates(old: &Value, new: &Value) -> TemplateDiff {
-    let _ = (old, new);
-    TemplateDiff::default()
+    compute::diff(&normalize::normalize(old), &normalize::normalize(new))
 }
