@@ -5,6 +5,7 @@
 
 mod registry;
 mod validator;
+mod values;
 
 use serde::Serialize;
 use serde_json::Value;

@@ -14,7 +14,8 @@ use regex::Regex;
 use serde_json::{Map, Value};
 
 use super::ViolationKind;
-use crate::template::{is_intrinsic, literal_bool, literal_number, pointer_token};
+use super::values::{describe, numeric_schema, scalar_eq, suggestion, type_matches, type_names};
+use crate::template::{is_intrinsic, literal_number, pointer_token};
 
 /// One problem found at a JSON pointer.
 #[derive(Debug, Clone, PartialEq)]
@@ -335,92 +336,6 @@ fn issue(pointer: &str, kind: ViolationKind, message: String) -> Issue {
         kind,
         message,
     }
-}
-
-fn numeric_schema(schema: &Map<String, Value>) -> bool {
-    match schema.get("type") {
-        Some(Value::String(t)) => t == "integer" || t == "number",
-        Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer" || t == "number"),
-        _ => schema.contains_key("minimum") || schema.contains_key("maximum"),
-    }
-}
-
-fn type_matches(types: &Value, value: &Value) -> bool {
-    match types {
-        Value::String(t) => one_type_matches(t, value),
-        Value::Array(ts) => ts.iter().filter_map(Value::as_str).any(|t| one_type_matches(t, value)),
-        _ => true,
-    }
-}
-
-/// CloudFormation converts scalars: `"10"` is a fine integer, `10` a fine string, `"true"` a fine boolean.
-fn one_type_matches(t: &str, value: &Value) -> bool {
-    match t {
-        "object" => value.is_object(),
-        "array" => value.is_array(),
-        "string" => matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_)),
-        "number" => !value.is_boolean() && literal_number(value).is_some(),
-        "integer" => !value.is_boolean() && literal_number(value).is_some_and(|n| n.fract() == 0.0),
-        "boolean" => literal_bool(value).is_some(),
-        "null" => value.is_null(),
-        _ => true,
-    }
-}
-
-fn type_names(types: &Value) -> String {
-    match types {
-        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" or "),
-        Value::String(t) => t.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn describe(value: &Value) -> String {
-    match value {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("boolean {b}"),
-        Value::Number(n) => format!("number {n}"),
-        Value::String(s) => format!("string {s:?}"),
-        Value::Array(_) => "an array".into(),
-        Value::Object(_) => "an object".into(),
-    }
-}
-
-/// Enum/const comparison with CloudFormation's scalar coercion (`"10"` equals `10`, `"true"` equals `true`).
-fn scalar_eq(a: &Value, b: &Value) -> bool {
-    if a == b {
-        return true;
-    }
-    match (a, b) {
-        (Value::String(s), Value::Number(n)) | (Value::Number(n), Value::String(s)) => *s == n.to_string(),
-        (Value::String(s), Value::Bool(x)) | (Value::Bool(x), Value::String(s)) => *s == x.to_string(),
-        _ => false,
-    }
-}
-
-/// The closest known name (case-insensitive equal, or edit distance <= 2).
-fn suggestion<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
-    let lower = key.to_ascii_lowercase();
-    known
-        .iter()
-        .map(|k| (edit_distance(&lower, &k.to_ascii_lowercase()), *k))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
