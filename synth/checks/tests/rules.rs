@@ -293,3 +293,27 @@ fn suppressions_must_be_an_array() {
     assert_eq!(report.errors.len(), 1);
     assert!(report.errors[0].to_string().contains("suppressions must be an array"));
 }
+
+#[test]
+fn checkov_and_cfn_lint_ids_share_the_list_but_need_a_reason() {
+    let mut t = good();
+    with_suppressions(
+        &mut t,
+        "Processor",
+        json!([
+            {"rule": "CKV_AWS_117", "reason": "no VPC: the function calls public APIs only"},
+            {"rule": "W3011", "reason": "retained on purpose"},
+            {"rule": "CKV_AWS_116", "reason": ""}
+        ]),
+    );
+    let report = check_template(&t);
+    assert_eq!(
+        report.errors,
+        [SuppressionError::MissingReason {
+            logical_id: "Processor".into(),
+            rule: "CKV_AWS_116".into()
+        }]
+    );
+    assert!(report.warnings.is_empty() && report.suppressed.is_empty() && report.findings.is_empty());
+    assert!(cfn_checks::rules::is_foreign_rule("CKV2_AWS_5") && !cfn_checks::rules::is_foreign_rule("SQS1"));
+}

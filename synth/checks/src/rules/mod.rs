@@ -4,6 +4,9 @@
 //! ```json
 //! "Metadata": { "synth": { "suppressions": [ { "rule": "IAM2", "reason": "xray:PutTraceSegments has no resource ARN" } ] } }
 //! ```
+//!
+//! Entries for other tools' ids (checkov `CKV_*`, cfn-lint `W3011`-style) may share the list: they must carry a
+//! reason too, but are otherwise left to those tools.
 
 mod apigw;
 mod cloudwatch;
@@ -19,7 +22,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use suppress::{AppliedSuppression, SuppressionError, SuppressionWarning};
+pub use suppress::{AppliedSuppression, SuppressionError, SuppressionWarning, is_foreign_rule};
 
 /// One unsuppressed finding: a rule that flagged a resource.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]

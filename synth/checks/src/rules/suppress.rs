@@ -45,6 +45,14 @@ pub enum SuppressionWarning {
     Unused { logical_id: String, rule: String },
 }
 
+/// Rule ids of other tools that share `synth.suppressions`: checkov (`CKV_AWS_117`, `CKV2_AWS_5`) and cfn-lint
+/// (`W3011`, `E3030`, `I3042`). They need a reason but are not cfn-checks rules.
+pub fn is_foreign_rule(id: &str) -> bool {
+    let b = id.as_bytes();
+    let cfn_lint = b.len() == 5 && matches!(b[0], b'E' | b'W' | b'I') && b[1..].iter().all(u8::is_ascii_digit);
+    cfn_lint || id.starts_with("CKV_") || id.starts_with("CKV2_")
+}
+
 /// A well-formed suppression read from the template.
 struct Suppression {
     logical_id: String,
@@ -96,7 +104,8 @@ fn parse(template: &Value, errors: &mut Vec<SuppressionError>) -> Vec<Suppressio
                 errors.push(malformed(pointer, "missing rule id"));
                 continue;
             };
-            if super::rule(rule).is_none() {
+            let foreign = is_foreign_rule(rule);
+            if !foreign && super::rule(rule).is_none() {
                 errors.push(SuppressionError::UnknownRule {
                     logical_id: id.to_owned(),
                     rule: rule.to_owned(),
@@ -113,6 +122,10 @@ fn parse(template: &Value, errors: &mut Vec<SuppressionError>) -> Vec<Suppressio
                     logical_id: id.to_owned(),
                     rule: rule.to_owned(),
                 });
+                continue;
+            }
+            if foreign {
+                // Applied by checkov / cfn-lint from their own metadata; only the reason is checked here.
                 continue;
             }
             if out.iter().any(|s| s.logical_id == id && s.rule == rule) {
