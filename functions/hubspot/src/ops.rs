@@ -1,0 +1,304 @@
+//! HubSpot CRM operations used by the sync: object reads with associations (one request), batch reads, deal
+//! updates, note creation with its deal association (one request), company-to-deal associations (v4, paged) and
+//! deal search (paged).
+
+use std::collections::BTreeMap;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::client::{Call, HubSpotClient, encode};
+use crate::error::HubSpotError;
+use crate::model::{BatchRead, BatchResponse, CrmObject, ObjectType, SearchPage, SearchRequest, V4AssociationPage};
+
+/// HubSpot's note → deal association type id.
+pub const NOTE_TO_DEAL_TYPE_ID: u32 = 214;
+/// Maximum ids per batch read request.
+pub const BATCH_READ_LIMIT: usize = 100;
+/// Maximum `hs_note_body` length.
+pub const NOTE_BODY_MAX_CHARS: usize = 65_536;
+/// Page size for v4 association lists.
+const ASSOCIATION_PAGE: u32 = 500;
+/// Upper bound on pages followed in one listing (guards against a cursor that never ends).
+const MAX_PAGES: usize = 200;
+
+fn check_id(operation: &str, id: &str) -> Result<(), HubSpotError> {
+    if !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(HubSpotError::InvalidInput {
+            operation: operation.to_owned(),
+            message: format!("object id {id:?} is not numeric"),
+        })
+    }
+}
+
+fn json_body(value: &Value) -> Option<Vec<u8>> {
+    Some(value.to_string().into_bytes())
+}
+
+fn list(names: &[&str]) -> String {
+    names.iter().map(|n| encode(n)).collect::<Vec<_>>().join(",")
+}
+
+impl HubSpotClient {
+    /// Reads one object with the given properties and association lists in a single request
+    /// (`GET /crm/v3/objects/{type}/{id}?properties=..&associations=..&archived=false`).
+    pub async fn get_object(
+        &self,
+        object_type: ObjectType,
+        id: &str,
+        properties: &[&str],
+        associations: &[ObjectType],
+    ) -> Result<CrmObject, HubSpotError> {
+        let operation = format!("{object_type}.get");
+        check_id(&operation, id)?;
+        let mut path = format!("/crm/v3/objects/{object_type}/{id}?archived=false");
+        if !properties.is_empty() {
+            path.push_str(&format!("&properties={}", list(properties)));
+        }
+        if !associations.is_empty() {
+            let names: Vec<&str> = associations.iter().map(|a| a.as_str()).collect();
+            path.push_str(&format!("&associations={}", names.join(",")));
+        }
+        let call = Call {
+            operation,
+            method: Method::GET,
+            path,
+            body: None,
+            idempotent: true,
+        };
+        Ok(self.execute_json(call).await?.1)
+    }
+
+    /// Reads a deal with its properties and its company, contact and note associations in one request.
+    pub async fn get_deal(&self, deal_id: &str, properties: &[&str]) -> Result<CrmObject, HubSpotError> {
+        let associations = [ObjectType::Companies, ObjectType::Contacts, ObjectType::Notes];
+        self.get_object(ObjectType::Deals, deal_id, properties, &associations)
+            .await
+    }
+
+    /// Reads a note (`hs_note_body`, `hs_timestamp`) with its deal associations in one request.
+    pub async fn get_note(&self, note_id: &str) -> Result<CrmObject, HubSpotError> {
+        self.get_object(
+            ObjectType::Notes,
+            note_id,
+            &["hs_note_body", "hs_timestamp"],
+            &[ObjectType::Deals],
+        )
+        .await
+    }
+
+    /// Batch-reads objects (`POST /crm/v3/objects/{type}/batch/read`), 100 ids per request, duplicates removed.
+    /// Ids HubSpot reports missing (HTTP 207) are returned in `missing_ids`, not as an error.
+    pub async fn batch_read(
+        &self,
+        object_type: ObjectType,
+        ids: &[String],
+        properties: &[&str],
+    ) -> Result<BatchRead, HubSpotError> {
+        let operation = format!("{object_type}.batch_read");
+        let mut unique: Vec<&str> = Vec::new();
+        for id in ids {
+            check_id(&operation, id)?;
+            if !unique.contains(&id.as_str()) {
+                unique.push(id);
+            }
+        }
+        let mut out = BatchRead::default();
+        for chunk in unique.chunks(BATCH_READ_LIMIT) {
+            let inputs: Vec<Value> = chunk.iter().map(|id| json!({"id": id})).collect();
+            let body = json!({"inputs": inputs, "properties": properties, "propertiesWithHistory": []});
+            let call = Call {
+                operation: operation.clone(),
+                method: Method::POST,
+                path: format!("/crm/v3/objects/{object_type}/batch/read"),
+                body: json_body(&body),
+                idempotent: true,
+            };
+            let (_, response): (u16, BatchResponse) = self.execute_json(call).await?;
+            out.results.extend(response.results);
+            for error in response.errors {
+                if error.category.as_deref() == Some("OBJECT_NOT_FOUND")
+                    && let Some(Value::Array(missing)) = error.context.get("ids")
+                {
+                    out.missing_ids
+                        .extend(missing.iter().filter_map(Value::as_str).map(str::to_owned));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Updates object properties (`PATCH /crm/v3/objects/{type}/{id}`); an empty string clears a value.
+    pub async fn update_object(
+        &self,
+        object_type: ObjectType,
+        id: &str,
+        properties: &BTreeMap<String, String>,
+    ) -> Result<CrmObject, HubSpotError> {
+        let operation = format!("{object_type}.update");
+        check_id(&operation, id)?;
+        if properties.is_empty() {
+            return Err(HubSpotError::InvalidInput {
+                operation,
+                message: "no properties to update".into(),
+            });
+        }
+        let call = Call {
+            operation,
+            method: Method::PATCH,
+            path: format!("/crm/v3/objects/{object_type}/{id}"),
+            body: json_body(&json!({ "properties": properties })),
+            idempotent: true,
+        };
+        Ok(self.execute_json(call).await?.1)
+    }
+
+    /// Updates deal properties (write-backs such as `aws_opportunity_id`).
+    pub async fn update_deal(
+        &self,
+        deal_id: &str,
+        properties: &BTreeMap<String, String>,
+    ) -> Result<CrmObject, HubSpotError> {
+        self.update_object(ObjectType::Deals, deal_id, properties).await
+    }
+
+    /// Creates a note associated with a deal in one request (`POST /crm/v3/objects/notes`, association type 214),
+    /// so no orphan note can be left behind. `timestamp` is `hs_timestamp`: epoch milliseconds or ISO-8601 UTC.
+    ///
+    /// Not idempotent: it is only retried where HubSpot cannot have created the note (see the retry policy).
+    pub async fn create_deal_note(
+        &self,
+        deal_id: &str,
+        body: &str,
+        timestamp: &str,
+    ) -> Result<CrmObject, HubSpotError> {
+        let operation = "notes.create".to_owned();
+        check_id(&operation, deal_id)?;
+        if body.chars().count() > NOTE_BODY_MAX_CHARS {
+            let message = format!("note body exceeds {NOTE_BODY_MAX_CHARS} characters");
+            return Err(HubSpotError::InvalidInput { operation, message });
+        }
+        if timestamp.trim().is_empty() {
+            return Err(HubSpotError::InvalidInput {
+                operation,
+                message: "hs_timestamp is required".into(),
+            });
+        }
+        let request = json!({
+            "properties": {"hs_timestamp": timestamp, "hs_note_body": body},
+            "associations": [{
+                "to": {"id": deal_id},
+                "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": NOTE_TO_DEAL_TYPE_ID}],
+            }],
+        });
+        let call = Call {
+            operation,
+            method: Method::POST,
+            path: "/crm/v3/objects/notes".to_owned(),
+            body: json_body(&request),
+            idempotent: false,
+        };
+        Ok(self.execute_json(call).await?.1)
+    }
+
+    /// Ids of objects of type `to` associated with an object, all pages
+    /// (`GET /crm/v4/objects/{type}/{id}/associations/{to}?limit=500&after=..`).
+    pub async fn associated_ids(
+        &self,
+        object_type: ObjectType,
+        id: &str,
+        to: ObjectType,
+    ) -> Result<Vec<String>, HubSpotError> {
+        let operation = format!("{object_type}.associations.{to}");
+        check_id(&operation, id)?;
+        let mut ids: Vec<String> = Vec::new();
+        let mut after: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let mut path = format!("/crm/v4/objects/{object_type}/{id}/associations/{to}?limit={ASSOCIATION_PAGE}");
+            if let Some(cursor) = &after {
+                path.push_str(&format!("&after={}", encode(cursor)));
+            }
+            let call = Call {
+                operation: operation.clone(),
+                method: Method::GET,
+                path,
+                body: None,
+                idempotent: true,
+            };
+            let (_, page): (u16, V4AssociationPage) = self.execute_json(call).await?;
+            for entry in page.results {
+                let id = match entry.to_object_id {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            match page.paging.and_then(|p| p.next) {
+                Some(next) => after = Some(next.after),
+                None => return Ok(ids),
+            }
+        }
+        Err(HubSpotError::Decode {
+            operation,
+            status: 200,
+            message: format!("paging did not end after {MAX_PAGES} pages"),
+        })
+    }
+
+    /// Deals associated with a company (for company-change events).
+    pub async fn company_deal_ids(&self, company_id: &str) -> Result<Vec<String>, HubSpotError> {
+        self.associated_ids(ObjectType::Companies, company_id, ObjectType::Deals)
+            .await
+    }
+
+    /// One page of a CRM search (`POST /crm/v3/objects/{type}/search`). Search has its own, lower rate limit.
+    pub async fn search(&self, object_type: ObjectType, request: &SearchRequest) -> Result<SearchPage, HubSpotError> {
+        let operation = format!("{object_type}.search");
+        if request.limit == 0 || request.limit > 200 {
+            return Err(HubSpotError::InvalidInput {
+                operation,
+                message: "search limit must be 1..=200".into(),
+            });
+        }
+        let body = serde_json::to_value(request).map_err(|e| HubSpotError::InvalidInput {
+            operation: operation.clone(),
+            message: e.to_string(),
+        })?;
+        let call = Call {
+            operation,
+            method: Method::POST,
+            path: format!("/crm/v3/objects/{object_type}/search"),
+            body: json_body(&body),
+            idempotent: true,
+        };
+        Ok(self.execute_json(call).await?.1)
+    }
+
+    /// All deals matching a search, following pages, stopping after `max_results` objects.
+    pub async fn search_deals_all(
+        &self,
+        request: &SearchRequest,
+        max_results: usize,
+    ) -> Result<Vec<CrmObject>, HubSpotError> {
+        let mut request = request.clone();
+        let mut out = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let page = self.search(ObjectType::Deals, &request).await?;
+            let next = page.next_after().map(str::to_owned);
+            out.extend(page.results);
+            if out.len() >= max_results {
+                out.truncate(max_results);
+                return Ok(out);
+            }
+            match next {
+                Some(after) => request.after = Some(after),
+                None => return Ok(out),
+            }
+        }
+        Ok(out)
+    }
+}
