@@ -1,0 +1,197 @@
+//! Mapping of a [`SyncEvent`] to an SQS FIFO message: group id, deduplication id and versioned JSON body.
+//!
+//! - `MessageGroupId` = `source:portal:objectType:objectId` (deal 123 and company 123 never share a group), with a
+//!   hashed fallback when it would exceed 128 characters or contain characters SQS does not allow.
+//! - `MessageDeduplicationId` = lowercase hex SHA-256 (64 chars) of a length-prefixed encoding of the event's
+//!   identity: every field HubSpot repeats on redelivery, never the correlation id, a random value or attemptNumber.
+//! - Body = the camelCase JSON of the event with `schemaVersion`; [`SyncEvent::from_sqs_body`] rejects other versions.
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::event::{ObjectType, SCHEMA_VERSION, SyncEvent};
+
+/// SQS limit for MessageGroupId and MessageDeduplicationId.
+pub const MAX_SQS_ID_LEN: usize = 128;
+
+/// An SQS FIFO message ready for SendMessage(Batch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqsMessage {
+    /// MessageGroupId (<= 128 chars, printable ASCII).
+    pub group_id: String,
+    /// MessageDeduplicationId (64 hex chars).
+    pub deduplication_id: String,
+    /// MessageBody (versioned JSON).
+    pub body: String,
+}
+
+/// Why a message body could not be read or written. Display never includes body content.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BodyError {
+    /// Not valid JSON or not the SyncEvent shape.
+    #[error("message body is not a SyncEvent ({category} at line {line}, column {column})")]
+    Json {
+        /// serde_json error category.
+        category: &'static str,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// The body was written with a schema version this build does not read.
+    #[error("message body has schemaVersion {found}, this build reads {supported}")]
+    UnsupportedVersion {
+        /// Version in the body.
+        found: u32,
+        /// [`SCHEMA_VERSION`].
+        supported: u32,
+    },
+}
+
+impl From<serde_json::Error> for BodyError {
+    fn from(e: serde_json::Error) -> Self {
+        let category = match e.classify() {
+            serde_json::error::Category::Io => "io",
+            serde_json::error::Category::Syntax => "syntax",
+            serde_json::error::Category::Data => "data",
+            serde_json::error::Category::Eof => "eof",
+        };
+        Self::Json {
+            category,
+            line: e.line(),
+            column: e.column(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VersionProbe {
+    schema_version: u32,
+}
+
+/// Feeds length-prefixed, tagged fields into SHA-256 so that no two field sequences encode the same bytes.
+struct IdentityHasher(Sha256);
+
+impl IdentityHasher {
+    fn bytes(&mut self, b: &[u8]) {
+        self.0.update((b.len() as u64).to_le_bytes());
+        self.0.update(b);
+    }
+    fn opt_str(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => {
+                self.0.update([1]);
+                self.bytes(s.as_bytes());
+            }
+            None => self.0.update([0]),
+        }
+    }
+    fn opt_u64(&mut self, v: Option<u64>) {
+        match v {
+            Some(v) => {
+                self.0.update([1]);
+                self.0.update(v.to_le_bytes());
+            }
+            None => self.0.update([0]),
+        }
+    }
+}
+
+fn is_valid_sqs_id(s: &str) -> bool {
+    !s.is_empty() && s.len() <= MAX_SQS_ID_LEN && s.bytes().all(|b| b.is_ascii_graphic())
+}
+
+fn source_name(event: &SyncEvent) -> &'static str {
+    match event.source {
+        crate::EventSource::Hubspot => "hubspot",
+        crate::EventSource::Aws => "aws",
+        crate::EventSource::Microsoft => "microsoft",
+        crate::EventSource::Gcp => "gcp",
+    }
+}
+
+impl SyncEvent {
+    /// MessageGroupId: one group per (source, portal, object type, object id); always valid for SQS.
+    pub fn message_group_id(&self) -> String {
+        let source = source_name(self);
+        let object_type = match (self.object_type, self.object_type_id.as_deref()) {
+            (ObjectType::Unknown, Some(type_id)) => format!("unknown-{type_id}"),
+            (t, _) => t.as_str().to_owned(),
+        };
+        let id = format!("{source}:{}:{object_type}:{}", self.portal_id, self.object_id);
+        if is_valid_sqs_id(&id) {
+            return id;
+        }
+        let mut h = IdentityHasher(Sha256::new());
+        h.bytes(object_type.as_bytes());
+        h.bytes(self.object_id.as_bytes());
+        format!("{source}:{}:h:{}", self.portal_id, hex::encode(h.0.finalize()))
+    }
+
+    /// MessageDeduplicationId: stable across HubSpot redeliveries of the same event (64 lowercase hex chars).
+    pub fn deduplication_id(&self) -> String {
+        let mut h = IdentityHasher(Sha256::new());
+        h.bytes(b"sync-event-identity-v1");
+        h.bytes(source_name(self).as_bytes());
+        h.opt_u64(Some(self.portal_id));
+        h.bytes(self.event_type.as_bytes());
+        h.opt_str(self.object_type_id.as_deref());
+        h.bytes(self.object_id.as_bytes());
+        h.0.update(self.occurred_at.to_le_bytes());
+        h.opt_u64(self.event_id);
+        h.opt_u64(self.subscription_id);
+        h.opt_u64(self.app_id);
+        h.opt_str(self.property_name.as_deref());
+        h.opt_str(self.property_value.as_deref());
+        h.opt_str(self.change_flag.as_deref());
+        match &self.association {
+            Some(a) => {
+                h.0.update([1]);
+                h.opt_str(a.association_type.as_deref());
+                h.opt_str(a.from_object_id.as_deref());
+                h.opt_str(a.to_object_id.as_deref());
+                h.opt_u64(a.association_removed.map(u64::from));
+                h.opt_u64(a.is_primary_association.map(u64::from));
+            }
+            None => h.0.update([0]),
+        }
+        match &self.merge {
+            Some(m) => {
+                h.0.update([1]);
+                h.opt_str(m.primary_object_id.as_deref());
+                h.opt_u64(Some(m.merged_object_ids.len() as u64));
+                m.merged_object_ids.iter().for_each(|id| h.bytes(id.as_bytes()));
+                h.opt_str(m.new_object_id.as_deref());
+            }
+            None => h.0.update([0]),
+        }
+        hex::encode(h.0.finalize())
+    }
+
+    /// The versioned JSON message body.
+    pub fn to_sqs_body(&self) -> Result<String, BodyError> {
+        Ok(serde_json::to_string(self)?)
+    }
+
+    /// Group id, dedup id and body together.
+    pub fn to_sqs_message(&self) -> Result<SqsMessage, BodyError> {
+        Ok(SqsMessage {
+            group_id: self.message_group_id(),
+            deduplication_id: self.deduplication_id(),
+            body: self.to_sqs_body()?,
+        })
+    }
+
+    /// Reads a message body written by [`SyncEvent::to_sqs_body`]; rejects other schema versions.
+    pub fn from_sqs_body(body: &str) -> Result<SyncEvent, BodyError> {
+        let probe: VersionProbe = serde_json::from_str(body)?;
+        if probe.schema_version != SCHEMA_VERSION {
+            return Err(BodyError::UnsupportedVersion {
+                found: probe.schema_version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        Ok(serde_json::from_str(body)?)
+    }
+}
