@@ -13,3 +13,7 @@ pub mod env;
 pub mod error;
 
 pub use error::{SynthError, SynthErrors};
+pub mod cli;
+pub mod render;
+pub mod stacks;
+pub mod text;

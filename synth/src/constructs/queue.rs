@@ -159,6 +159,13 @@ pub fn queue_with_dlq(t: &mut Template, p: &QueueProps) -> QueuePair {
             ..base(&p.queue, p)
         },
     );
+    for q in [&queue, &dlq] {
+        t.suppress(
+            q,
+            "CKV_AWS_27",
+            "Encrypted at rest with SSE-SQS (SqsManagedSseEnabled: true); the check only recognises KMS keys.",
+        );
+    }
     tls_only(t, &format!("{}Policy", p.id), &queue);
     tls_only(t, &format!("{dlq_id}Policy"), &dlq);
     QueuePair {

@@ -125,6 +125,17 @@ pub fn validate(file: &Path, name: &str, c: &EnvConfig) -> Vec<SynthError> {
             "must be <= 29 (API Gateway integration timeout)".to_owned(),
         );
     }
+    if let Some(r) = c.functions.event_processor.reserved_concurrency
+        && r < c.queue.maximum_concurrency
+    {
+        bad(
+            "functions.event_processor.reserved_concurrency",
+            format!(
+                "{r} is below queue.maximum_concurrency {}; the mapping would be throttled",
+                c.queue.maximum_concurrency
+            ),
+        );
+    }
     if !(1..=1000).contains(&c.queue.max_receive_count) {
         bad(
             "queue.max_receive_count",
