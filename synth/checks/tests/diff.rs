@@ -199,3 +199,44 @@ fn other_sections_are_diffed_by_entry() {
     );
     assert!(text.contains("Parameters\n[-] CodeBucket\n"), "{text}");
 }
+
+#[test]
+fn json_in_strings_is_diffed_inside_and_long_values_show_the_difference() {
+    let body = |title: &str| json!({"Fn::Sub": format!(r#"{{"widgets":[{{"type":"metric","properties":{{"title":"{title}","region":"${{AWS::Region}}"}}}}]}}"#)});
+    let mut old = good();
+    set(
+        &mut old,
+        "/Resources/Dash",
+        json!({"Type": "AWS::CloudWatch::Dashboard", "Properties": {"DashboardBody": body("Queue depth")}}),
+    );
+    let mut new = old.clone();
+    set(
+        &mut new,
+        "/Resources/Dash/Properties/DashboardBody",
+        body("Queue depth (messages)"),
+    );
+    let long = "x".repeat(200);
+    set(
+        &mut old,
+        "/Resources/AlarmTopic/Properties/DisplayName",
+        json!(format!("{long} staging")),
+    );
+    set(
+        &mut new,
+        "/Resources/AlarmTopic/Properties/DisplayName",
+        json!(format!("{long} production")),
+    );
+    let d = diff_templates(&old, &new);
+    let dash = d.modified.iter().find(|c| c.logical_id == "Dash").unwrap();
+    assert_eq!(
+        dash.changes[0].path,
+        "Properties/DashboardBody(json)/widgets/0/properties/title"
+    );
+    let text = d.to_string();
+    // Both sides are elided to a window around the first difference, so the difference is visible.
+    assert!(text.contains("DisplayName: ...xx"), "{text}");
+    assert!(
+        text.contains("x staging\" -> ...x") && text.contains("x production\"\n"),
+        "{text}"
+    );
+}

@@ -92,6 +92,12 @@ fn leaf_changes(
                 leaf_changes(Some(x), Some(y), &join(&i.to_string()), out);
             }
         }
+        // JSON held in a string (DashboardBody, also inside Fn::Sub): diff the parsed documents, marked `(json)`.
+        (Some(x), Some(y)) if x != y && embedded_json(x).is_some() && embedded_json(y).is_some() => {
+            if let (Some(a), Some(b)) = (embedded_json(x), embedded_json(y)) {
+                leaf_changes(Some(&a), Some(&b), &format!("{prefix}(json)"), out);
+            }
+        }
         (a, b) if a != b => out.push((prefix.to_owned(), a.cloned(), b.cloned())),
         _ => {}
     }
@@ -121,6 +127,25 @@ fn diff_section(old: &Value, new: &Value, name: &str) -> SectionDiff {
         .map(|k| (*k).to_owned())
         .collect();
     out
+}
+
+/// A JSON object or array serialized in a string, or in the template string of an `Fn::Sub`.
+fn embedded_json(value: &Value) -> Option<Value> {
+    let text = match value {
+        Value::String(s) => s.as_str(),
+        Value::Object(map) if map.len() == 1 => match map.get("Fn::Sub")? {
+            Value::String(s) => s.as_str(),
+            Value::Array(parts) => parts.first()?.as_str()?,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    if !text.trim_start().starts_with(['{', '[']) {
+        return None;
+    }
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .filter(|v| v.is_object() || v.is_array())
 }
 
 /// Whether a path (relative to `Properties`) and a create-only path overlap: one is a prefix of the other.

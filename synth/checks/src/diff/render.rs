@@ -10,16 +10,29 @@ use super::{SectionDiff, TemplateDiff};
 /// Longest rendering of one value before it is elided.
 const MAX_VALUE: usize = 80;
 
-fn show(value: Option<&Value>) -> String {
+/// Render a value, elided to [`MAX_VALUE`] characters starting a little before `from` (the first difference).
+fn show(value: Option<&Value>, from: usize) -> String {
     let Some(value) = value else {
         return "(absent)".to_owned();
     };
-    let text = value.to_string();
-    if text.chars().count() <= MAX_VALUE {
-        return text;
+    let chars: Vec<char> = value.to_string().chars().collect();
+    if chars.len() <= MAX_VALUE {
+        return chars.into_iter().collect();
     }
-    let cut: String = text.chars().take(MAX_VALUE - 3).collect();
-    format!("{cut}...")
+    let start = from.saturating_sub(20).min(chars.len().saturating_sub(MAX_VALUE - 6));
+    let end = (start + MAX_VALUE - 6).min(chars.len());
+    let head = if start > 0 { "..." } else { "" };
+    let tail = if end < chars.len() { "..." } else { "" };
+    format!("{head}{}{tail}", chars[start..end].iter().collect::<String>())
+}
+
+/// Index of the first character where the renderings of two values differ.
+fn first_difference(old: Option<&Value>, new: Option<&Value>) -> usize {
+    let (a, b) = (
+        old.map(Value::to_string).unwrap_or_default(),
+        new.map(Value::to_string).unwrap_or_default(),
+    );
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
 }
 
 fn section(f: &mut fmt::Formatter<'_>, name: &str, diff: &SectionDiff) -> fmt::Result {
@@ -97,13 +110,9 @@ impl fmt::Display for TemplateDiff {
                 } else {
                     ""
                 };
-                writeln!(
-                    f,
-                    "    {}: {} -> {}{flag}",
-                    path.path,
-                    show(path.old.as_ref()),
-                    show(path.new.as_ref())
-                )?;
+                let from = first_difference(path.old.as_ref(), path.new.as_ref());
+                let (old, new) = (show(path.old.as_ref(), from), show(path.new.as_ref(), from));
+                writeln!(f, "    {}: {old} -> {new}{flag}", path.path)?;
             }
             for id in &change.replaced_because_of {
                 writeln!(
