@@ -91,7 +91,8 @@ pub fn dashboard(t: &mut Template, p: DashboardProps) -> (Handle<Dashboard>, Das
     }
     let body = layout(t, &p.id, p.rows);
     let text = serde_json::to_string(&body).unwrap_or_default();
-    for var in sub_placeholders(&text) {
+    let placeholders: std::collections::BTreeSet<String> = sub_placeholders(&text).into_iter().collect();
+    for var in placeholders {
         if !p.vars.contains_key(&var) && !Pseudo::ALL.iter().any(|ps| ps.name() == var) {
             t.violation(
                 &p.id,

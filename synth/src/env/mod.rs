@@ -7,12 +7,42 @@ mod model;
 pub use load::{list_envs, load_env, parse_env, validate};
 pub use model::*;
 
-/// The JSON Schema of an environment file, pretty-printed with a trailing newline.
+/// The JSON Schema of an environment file, pretty-printed with sorted keys and a trailing newline (sorted
+/// explicitly, so the bytes do not depend on serde_json's `preserve_order` feature being unified on or off).
 pub fn schema_json() -> String {
     let schema = schemars::schema_for!(EnvConfig);
-    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    let value = serde_json::to_value(&schema).unwrap_or_default();
+    let mut s = serde_json::to_string_pretty(&Sorted(&value)).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// Serializes a JSON value with object keys in sorted order.
+struct Sorted<'a>(&'a serde_json::Value);
+
+impl serde::Serialize for Sorted<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            serde_json::Value::Object(m) => {
+                let mut entries: Vec<_> = m.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, &Sorted(v))?;
+                }
+                map.end()
+            }
+            serde_json::Value::Array(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for v in items {
+                    seq.serialize_element(&Sorted(v))?;
+                }
+                seq.end()
+            }
+            other => other.serialize(s),
+        }
+    }
 }
 
 /// Physical names and export names of an environment.
