@@ -147,6 +147,35 @@ fn every_rule_fires_on_a_mutation() {
             vec![pair("LAMBDA3", "Processor")],
         ),
         (
+            "public trust",
+            Box::new(|t| {
+                set(
+                    t,
+                    "/Resources/ProcessorRole/Properties/AssumeRolePolicyDocument/Statement/0/Principal",
+                    json!({"AWS": "*"}),
+                )
+            }),
+            vec![pair("IAM4", "ProcessorRole")],
+        ),
+        (
+            "unscoped permission",
+            Box::new(|t| {
+                remove(t, "/Resources/ApiInvokeProcessor/Properties/SourceArn");
+            }),
+            vec![pair("LAMBDA4", "ApiInvokeProcessor")],
+        ),
+        (
+            "fifo batching window",
+            Box::new(|t| {
+                set(
+                    t,
+                    "/Resources/ProcessorEventSource/Properties/MaximumBatchingWindowInSeconds",
+                    json!(5),
+                )
+            }),
+            vec![pair("ESM3", "ProcessorEventSource")],
+        ),
+        (
             "no batch failures",
             Box::new(|t| {
                 remove(t, "/Resources/ProcessorEventSource/Properties/FunctionResponseTypes");

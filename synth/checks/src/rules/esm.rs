@@ -8,6 +8,7 @@ use crate::template::{Resource, get_att, literal_number, ref_name, resource, res
 
 pub(super) const BATCH_FAILURES: &str = "ESM1";
 pub(super) const VISIBILITY: &str = "ESM2";
+pub(super) const BATCHING: &str = "ESM3";
 
 /// SQS defaults when the property is absent.
 const DEFAULT_VISIBILITY: f64 = 30.0;
@@ -90,6 +91,41 @@ pub(super) fn visibility(template: &Value) -> Vec<RawFinding> {
     out
 }
 
+/// ESM3: batching is valid for the SQS source: a FIFO queue takes `BatchSize` <= 10 and no batching window; a
+/// standard queue needs `MaximumBatchingWindowInSeconds` >= 1 for a `BatchSize` above 10.
+pub(super) fn batching(template: &Value) -> Vec<RawFinding> {
+    let mut out = Vec::new();
+    for m in resources_of_type(template, "AWS::Lambda::EventSourceMapping") {
+        let Some(Some(queue)) = sqs_source(template, &m) else {
+            continue;
+        };
+        let batch = m.prop("BatchSize").and_then(literal_number);
+        let window = m.prop("MaximumBatchingWindowInSeconds");
+        let problem = match super::sqs::is_fifo(&queue) {
+            Some(true) if batch.is_some_and(|b| b > 10.0) => Some("BatchSize above 10 on a FIFO queue".to_owned()),
+            Some(true) if window.is_some() => {
+                Some("MaximumBatchingWindowInSeconds is not allowed for a FIFO queue".into())
+            }
+            Some(false)
+                if batch.is_some_and(|b| b > 10.0) && window.and_then(literal_number).is_some_and(|w| w < 1.0) =>
+            {
+                Some("BatchSize above 10 needs MaximumBatchingWindowInSeconds >= 1".into())
+            }
+            Some(false) if batch.is_some_and(|b| b > 10.0) && window.is_none() => {
+                Some("BatchSize above 10 needs MaximumBatchingWindowInSeconds >= 1".into())
+            }
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            out.push((
+                m.logical_id.to_owned(),
+                format!("{problem} (queue {})", queue.logical_id),
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -124,6 +160,35 @@ mod tests {
         assert_eq!(batch_failures(&stack(json!(180), json!(30), ok)), []);
         let kinesis = json!({"EventSourceArn": "arn:aws:kinesis:us-east-1:1:stream/s", "FunctionName": "fn"});
         assert_eq!(batch_failures(&stack(json!(180), json!(30), kinesis)), []);
+    }
+
+    #[test]
+    fn batching_fires_and_passes() {
+        let arn = json!({"Fn::GetAtt": ["Q", "Arn"]});
+        let fifo = |mapping: Value| {
+            let mut t = stack(json!(180), json!(30), mapping);
+            t["Resources"]["Q"]["Properties"]["FifoQueue"] = json!(true);
+            t
+        };
+        assert_eq!(
+            batching(&fifo(json!({"EventSourceArn": arn, "BatchSize": 11}))).len(),
+            1
+        );
+        assert_eq!(
+            batching(&fifo(
+                json!({"EventSourceArn": arn, "MaximumBatchingWindowInSeconds": 0})
+            ))
+            .len(),
+            1
+        );
+        assert_eq!(batching(&fifo(json!({"EventSourceArn": arn, "BatchSize": 10}))), []);
+        let standard = |m: Value| stack(json!(180), json!(30), m);
+        assert_eq!(
+            batching(&standard(json!({"EventSourceArn": arn, "BatchSize": 100}))).len(),
+            1
+        );
+        let windowed = json!({"EventSourceArn": arn, "BatchSize": 100, "MaximumBatchingWindowInSeconds": 5});
+        assert_eq!(batching(&standard(windowed)), []);
     }
 
     #[test]

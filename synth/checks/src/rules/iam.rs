@@ -15,6 +15,7 @@ use crate::template::{as_list, resources};
 pub(super) const WILDCARD_ACTION: &str = "IAM1";
 pub(super) const WILDCARD_RESOURCE: &str = "IAM2";
 pub(super) const UNKNOWN_ACTION: &str = "IAM3";
+pub(super) const PUBLIC_PRINCIPAL: &str = "IAM4";
 
 #[derive(Deserialize)]
 struct ActionSets {
@@ -246,6 +247,37 @@ pub(super) fn unknown_action(template: &Value) -> Vec<RawFinding> {
     out
 }
 
+/// Whether a `Principal` includes everyone (`"*"` or `{"AWS": "*"}`).
+fn is_public(principal: &Value) -> bool {
+    match principal {
+        Value::String(p) => p == "*",
+        Value::Object(map) => map
+            .get("AWS")
+            .is_some_and(|a| as_list(a).iter().any(|v| v.as_str() == Some("*"))),
+        _ => false,
+    }
+}
+
+/// IAM4: no trust or resource policy allows everyone (`Principal: "*"`) without a `Condition`.
+pub(super) fn public_principal(template: &Value) -> Vec<RawFinding> {
+    let mut out = Vec::new();
+    for doc in policy_documents(template).into_iter().filter(|d| !d.identity) {
+        for (i, st) in statements(&doc.doc).into_iter().filter(|(_, st)| is_allow(st)) {
+            if st.get("Principal").is_some_and(is_public) && !st.contains_key("Condition") {
+                out.push((
+                    doc.logical_id.to_owned(),
+                    format!(
+                        "{} {} allows any principal (\"*\") without a Condition",
+                        doc.label,
+                        sid(i, st)
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// IAM-style glob: `*` any run, `?` one character (both lower-case inputs).
 fn glob_match(pattern: &str, text: &str) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
@@ -339,6 +371,20 @@ mod tests {
             json!([{"Effect": "Allow", "Action": ["partnercentral:CreateOpportunity", "partnercentral:GetOpportunity", "sqs:Get*", "SQS:SendMessage"], "Resource": "arn:x"}]),
         );
         assert_eq!(unknown_action(&ok), Vec::<RawFinding>::new());
+    }
+
+    #[test]
+    fn public_principal_fires_and_passes() {
+        let policy = |statement: Value| json!({"Resources": {"P": {"Type": "AWS::SNS::TopicPolicy", "Properties": {"Topics": [], "PolicyDocument": {"Statement": [statement]}}}}});
+        let open = json!({"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "sns:Publish", "Resource": "*"});
+        assert_eq!(public_principal(&policy(open)).len(), 1);
+        let conditioned = json!({"Effect": "Allow", "Principal": "*", "Action": "sns:Publish", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": "1"}}});
+        assert_eq!(public_principal(&policy(conditioned)), []);
+        let deny = json!({"Effect": "Deny", "Principal": "*", "Action": "sns:*", "Resource": "*"});
+        assert_eq!(public_principal(&policy(deny)), []);
+        let service = json!({"Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish", "Resource": "*"});
+        assert_eq!(public_principal(&policy(service)), []);
     }
 
     #[test]

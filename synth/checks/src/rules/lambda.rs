@@ -9,6 +9,7 @@ use crate::template::{Resource, get_att, is_parameter, ref_name, resource, resou
 pub(super) const LOG_GROUP: &str = "LAMBDA1";
 pub(super) const MEMORY_TIMEOUT: &str = "LAMBDA2";
 pub(super) const PLAINTEXT_SECRET: &str = "LAMBDA3";
+pub(super) const SCOPED_PERMISSION: &str = "LAMBDA4";
 
 const FUNCTION: &str = "AWS::Lambda::Function";
 const LOG_GROUP_TYPE: &str = "AWS::Logs::LogGroup";
@@ -143,6 +144,26 @@ pub(super) fn plaintext_secret(template: &Value) -> Vec<RawFinding> {
     out
 }
 
+/// LAMBDA4: an invoke permission names a principal (not `*`) and, for an AWS service principal, a `SourceArn` so
+/// that no other account's resource of that service can invoke the function (confused deputy).
+pub(super) fn scoped_permission(template: &Value) -> Vec<RawFinding> {
+    let mut out = Vec::new();
+    for p in resources_of_type(template, "AWS::Lambda::Permission") {
+        let principal = p.prop("Principal").and_then(Value::as_str);
+        let problem = match principal {
+            Some("*") => Some("allows any principal (\"*\") to invoke the function"),
+            Some(service) if service.ends_with(".amazonaws.com") && p.prop("SourceArn").is_none() => {
+                Some("grants a service principal without SourceArn: any account's resource of that service may invoke")
+            }
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            out.push((p.logical_id.to_owned(), problem.to_owned()));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -205,6 +226,29 @@ mod tests {
             )),
             []
         );
+    }
+
+    #[test]
+    fn scoped_permission_fires_and_passes() {
+        let permission =
+            |props: Value| json!({"Resources": {"P": {"Type": "AWS::Lambda::Permission", "Properties": props}}});
+        let base = json!({"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": "F"}});
+        let with = |extra: Value| {
+            let mut props = base.clone();
+            props
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            permission(props)
+        };
+        assert_eq!(
+            scoped_permission(&with(json!({"Principal": "apigateway.amazonaws.com"}))).len(),
+            1
+        );
+        assert_eq!(scoped_permission(&with(json!({"Principal": "*"}))).len(), 1);
+        let scoped = json!({"Principal": "apigateway.amazonaws.com", "SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/POST/async/webhook"}});
+        assert_eq!(scoped_permission(&with(scoped)), []);
+        assert_eq!(scoped_permission(&with(json!({"Principal": "123456789012"}))), []);
     }
 
     #[test]

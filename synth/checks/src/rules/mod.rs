@@ -138,6 +138,11 @@ const RULES: &[Rule] = &[
         check: iam::unknown_action,
     },
     Rule {
+        id: iam::PUBLIC_PRINCIPAL,
+        description: "Trust and resource policies allow no `*` principal without a Condition",
+        check: iam::public_principal,
+    },
+    Rule {
         id: sqs::SSE,
         description: "SQS queues are encrypted at rest (SqsManagedSseEnabled not false, or KmsMasterKeyId)",
         check: sqs::sse,
@@ -178,6 +183,11 @@ const RULES: &[Rule] = &[
         check: lambda::plaintext_secret,
     },
     Rule {
+        id: lambda::SCOPED_PERMISSION,
+        description: "Lambda invoke permissions name a principal (not `*`) and a SourceArn for service principals",
+        check: lambda::scoped_permission,
+    },
+    Rule {
         id: esm::BATCH_FAILURES,
         description: "SQS event source mappings set FunctionResponseTypes [ReportBatchItemFailures]",
         check: esm::batch_failures,
@@ -186,6 +196,11 @@ const RULES: &[Rule] = &[
         id: esm::VISIBILITY,
         description: "A queue consumed by a function has VisibilityTimeout >= 6x the function's Timeout",
         check: esm::visibility,
+    },
+    Rule {
+        id: esm::BATCHING,
+        description: "SQS mappings batch validly: FIFO BatchSize <= 10 and no window; standard BatchSize > 10 needs a window",
+        check: esm::batching,
     },
     Rule {
         id: apigw::THROTTLING,

@@ -151,7 +151,7 @@ pub(super) fn redrive(template: &Value) -> Vec<RawFinding> {
 }
 
 /// Whether a queue is FIFO: `FifoQueue: true` or a name ending in `.fifo`. `None` when it cannot be told.
-fn is_fifo(queue: &Resource<'_>) -> Option<bool> {
+pub(super) fn is_fifo(queue: &Resource<'_>) -> Option<bool> {
     match queue.prop("FifoQueue") {
         Some(v) => literal_bool(v),
         None => Some(
