@@ -1,4 +1,5 @@
 //! The model loads from botocore, every pattern compiles, and the generic validator catches each constraint kind.
+#![allow(clippy::unwrap_used)]
 
 use partner_central_server::shared_model;
 use partner_central_server::validate::validate;

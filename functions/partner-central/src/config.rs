@@ -1,0 +1,151 @@
+//! Client configuration: catalog, endpoint override, optional assume-role (role ARN + external id), retry and
+//! timeout settings, write spacing and the conflict-retry bound; and building the SDK client from an `SdkConfig`
+//! (always in us-east-1, whatever region the caller runs in).
+
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_partnercentralselling::config::Region;
+
+use crate::error::PcError;
+
+/// Partner Central is only served from us-east-1.
+pub const PARTNER_CENTRAL_REGION: &str = "us-east-1";
+
+/// The Partner Central catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Catalog {
+    Aws,
+    Sandbox,
+}
+
+impl Catalog {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Catalog::Aws => "AWS",
+            Catalog::Sandbox => "Sandbox",
+        }
+    }
+}
+
+impl std::str::FromStr for Catalog {
+    type Err = PcError;
+    fn from_str(s: &str) -> Result<Catalog, PcError> {
+        match s {
+            "AWS" => Ok(Catalog::Aws),
+            "Sandbox" => Ok(Catalog::Sandbox),
+            other => Err(PcError::InvalidArgument(format!(
+                "catalog must be AWS or Sandbox, got {other:?}"
+            ))),
+        }
+    }
+}
+
+/// A caller-chosen, deterministic idempotency token (1-255 characters). The SDK's random default is never used.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ClientToken(String);
+
+impl ClientToken {
+    /// Validate a token (1..=255 characters).
+    pub fn new(token: impl Into<String>) -> Result<ClientToken, PcError> {
+        let token = token.into();
+        let n = token.chars().count();
+        if (1..=255).contains(&n) {
+            Ok(ClientToken(token))
+        } else {
+            Err(PcError::InvalidArgument(format!(
+                "ClientToken must be 1-255 characters, got {n}"
+            )))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Assume-role settings for cross-account access.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    pub external_id: Option<String>,
+    /// Defaults to `hubspot-partner-central-sync`.
+    pub session_name: Option<String>,
+}
+
+/// Settings of a [`crate::PartnerCentral`] client.
+#[derive(Debug, Clone)]
+pub struct PartnerCentralConfig {
+    pub catalog: Catalog,
+    /// Explicit endpoint (tests, local servers). Without it the SDK resolves the endpoint, honouring
+    /// `AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING` / `AWS_ENDPOINT_URL` through the `SdkConfig`.
+    pub endpoint_url: Option<String>,
+    pub assume_role: Option<AssumeRole>,
+    /// SDK standard-retry max attempts (throttling, 5xx, transient network errors). Default 3.
+    pub max_attempts: u32,
+    /// Initial backoff of the SDK standard retry. Default 1 s (the SDK default).
+    pub initial_backoff: Duration,
+    /// Minimum spacing between writes of this instance. Default 1 s.
+    pub write_interval: Duration,
+    /// Extra UpdateOpportunity attempts after a ConflictException (re-get, re-merge). Default 3.
+    pub conflict_retries: u32,
+    /// Per-attempt timeout. Default 10 s.
+    pub attempt_timeout: Duration,
+    /// Whole-operation timeout including retries. Default 30 s.
+    pub operation_timeout: Duration,
+}
+
+impl PartnerCentralConfig {
+    pub fn new(catalog: Catalog) -> PartnerCentralConfig {
+        PartnerCentralConfig {
+            catalog,
+            endpoint_url: None,
+            assume_role: None,
+            max_attempts: 3,
+            initial_backoff: Duration::from_secs(1),
+            write_interval: Duration::from_secs(1),
+            conflict_retries: 3,
+            attempt_timeout: Duration::from_secs(10),
+            operation_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Build the SDK client: region forced to us-east-1, standard retry, timeouts, optional endpoint override, and
+/// optional assume-role credentials. The assume-role provider is wrapped by the SDK's default lazy identity cache,
+/// which reuses credentials until shortly before they expire and then refreshes them.
+pub async fn build_sdk_client(sdk: &SdkConfig, cfg: &PartnerCentralConfig) -> aws_sdk_partnercentralselling::Client {
+    let mut builder = aws_sdk_partnercentralselling::config::Builder::from(sdk)
+        .region(Region::from_static(PARTNER_CENTRAL_REGION))
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(cfg.max_attempts.max(1))
+                .with_initial_backoff(cfg.initial_backoff),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .operation_attempt_timeout(cfg.attempt_timeout)
+                .operation_timeout(cfg.operation_timeout)
+                .build(),
+        );
+    if let Some(url) = &cfg.endpoint_url {
+        builder = builder.endpoint_url(url);
+    }
+    if let Some(role) = &cfg.assume_role {
+        let mut provider = AssumeRoleProvider::builder(role.role_arn.clone())
+            .session_name(
+                role.session_name
+                    .clone()
+                    .unwrap_or_else(|| "hubspot-partner-central-sync".to_string()),
+            )
+            .configure(sdk);
+        if let Some(ext) = &role.external_id {
+            provider = provider.external_id(ext.clone());
+        }
+        builder = builder.credentials_provider(provider.build().await);
+    }
+    aws_sdk_partnercentralselling::Client::from_conf(builder.build())
+}
