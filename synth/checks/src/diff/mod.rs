@@ -11,16 +11,6 @@ use serde_json::Value;
 
 pub use compute::is_stateful;
 
-/// A top-level template section compared entry by entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Section {
-    Parameters,
-    Conditions,
-    Mappings,
-    Resources,
-    Outputs,
-}
-
 /// A resource present only in the new template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AddedResource {
