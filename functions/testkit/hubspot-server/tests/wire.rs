@@ -1,6 +1,9 @@
 //! Wire-level checks of the local HubSpot server with a plain HTTP client: HubSpot's error body shapes, rate-limit
 //! headers, request validation, null properties, batch 207 answers, seeding errors and the standalone binary.
 
+// Test helpers outside #[test] functions: a failing set-up should panic loudly.
+#![allow(clippy::unwrap_used)]
+
 use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
