@@ -1,0 +1,310 @@
+//! Processor configuration, read once per cold start from the environment. A missing or invalid setting fails the
+//! cold start with an error naming the variable.
+//!
+//! | variable | required | meaning |
+//! |---|---|---|
+//! | `HUBSPOT_ACCESS_TOKEN_SECRET_ARN` | yes | Secrets Manager secret whose SecretString is the private-app token |
+//! | `HUBSPOT_API_BASE_URL` | no | HubSpot API base URL (default `https://api.hubapi.com`) |
+//! | `PARTNER_CENTRAL_CATALOG` | yes | `AWS` or `Sandbox` |
+//! | `PARTNER_CENTRAL_ROLE_ARN` | no | role to assume for Partner Central (credentials cached and refreshed) |
+//! | `PARTNER_CENTRAL_EXTERNAL_ID` | no | external id for that role (only with a role) |
+//! | `SYNC_QUEUE_MAX_RECEIVE_COUNT` | no | the source queue's maxReceiveCount (lets a poison record stop holding its group on its last delivery) |
+//! | `METRICS_NAMESPACE` | no | CloudWatch namespace of the EMF metrics (default `HubSpotPartnerCentralSync`) |
+//!
+//! Empty values count as unset. The standard AWS SDK variables (`AWS_REGION`, credentials,
+//! `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`) are read by the SDK itself.
+
+use std::fmt;
+
+use crate::metrics::DEFAULT_NAMESPACE;
+
+/// Default HubSpot API base URL.
+pub const DEFAULT_HUBSPOT_API_BASE_URL: &str = "https://api.hubapi.com";
+
+/// Variable names.
+pub mod vars {
+    /// Secrets Manager secret holding the HubSpot token.
+    pub const HUBSPOT_ACCESS_TOKEN_SECRET_ARN: &str = "HUBSPOT_ACCESS_TOKEN_SECRET_ARN";
+    /// HubSpot API base URL.
+    pub const HUBSPOT_API_BASE_URL: &str = "HUBSPOT_API_BASE_URL";
+    /// Partner Central catalog.
+    pub const PARTNER_CENTRAL_CATALOG: &str = "PARTNER_CENTRAL_CATALOG";
+    /// Role to assume for Partner Central.
+    pub const PARTNER_CENTRAL_ROLE_ARN: &str = "PARTNER_CENTRAL_ROLE_ARN";
+    /// External id of that role.
+    pub const PARTNER_CENTRAL_EXTERNAL_ID: &str = "PARTNER_CENTRAL_EXTERNAL_ID";
+    /// The source queue's maxReceiveCount.
+    pub const SYNC_QUEUE_MAX_RECEIVE_COUNT: &str = "SYNC_QUEUE_MAX_RECEIVE_COUNT";
+    /// Metrics namespace.
+    pub const METRICS_NAMESPACE: &str = "METRICS_NAMESPACE";
+}
+
+/// The Partner Central catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Catalog {
+    /// Production catalog.
+    Aws,
+    /// Sandbox catalog (testing).
+    Sandbox,
+}
+
+impl Catalog {
+    /// The API value (`AWS` / `Sandbox`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Sandbox => "Sandbox",
+        }
+    }
+}
+
+impl fmt::Display for Catalog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A configuration problem, naming the variable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// A required variable is unset or empty.
+    #[error("missing required environment variable {name}")]
+    Missing {
+        /// Variable name.
+        name: &'static str,
+    },
+    /// A variable has an unusable value (the value itself is not echoed).
+    #[error("invalid environment variable {name}: {reason}")]
+    Invalid {
+        /// Variable name.
+        name: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// The processor settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// ARN of the secret holding the HubSpot token.
+    pub hubspot_token_secret_arn: String,
+    /// HubSpot API base URL, without a trailing slash.
+    pub hubspot_api_base_url: String,
+    /// Partner Central catalog.
+    pub catalog: Catalog,
+    /// Role to assume for Partner Central calls.
+    pub partner_central_role_arn: Option<String>,
+    /// External id for that role.
+    pub partner_central_external_id: Option<String>,
+    /// The source queue's maxReceiveCount, when known.
+    pub max_receive_count: Option<u32>,
+    /// CloudWatch namespace for metrics.
+    pub metrics_namespace: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &'static str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let required = |name: &'static str| get(name).ok_or(ConfigError::Missing { name });
+
+        let hubspot_token_secret_arn = required(vars::HUBSPOT_ACCESS_TOKEN_SECRET_ARN)?;
+        check_arn(
+            vars::HUBSPOT_ACCESS_TOKEN_SECRET_ARN,
+            &hubspot_token_secret_arn,
+            ":secretsmanager:",
+        )?;
+
+        let hubspot_api_base_url = get(vars::HUBSPOT_API_BASE_URL)
+            .unwrap_or_else(|| DEFAULT_HUBSPOT_API_BASE_URL.to_owned())
+            .trim_end_matches('/')
+            .to_owned();
+        if !(hubspot_api_base_url.starts_with("https://") || hubspot_api_base_url.starts_with("http://"))
+            || hubspot_api_base_url.contains(char::is_whitespace)
+        {
+            return Err(invalid(vars::HUBSPOT_API_BASE_URL, "must be an http(s) URL"));
+        }
+
+        let catalog = match required(vars::PARTNER_CENTRAL_CATALOG)?.as_str() {
+            "AWS" => Catalog::Aws,
+            "Sandbox" => Catalog::Sandbox,
+            _ => return Err(invalid(vars::PARTNER_CENTRAL_CATALOG, "must be AWS or Sandbox")),
+        };
+
+        let partner_central_role_arn = get(vars::PARTNER_CENTRAL_ROLE_ARN);
+        if let Some(arn) = &partner_central_role_arn {
+            check_arn(vars::PARTNER_CENTRAL_ROLE_ARN, arn, ":iam::")?;
+            if !arn.contains(":role/") {
+                return Err(invalid(vars::PARTNER_CENTRAL_ROLE_ARN, "must be an IAM role ARN"));
+            }
+        }
+        let partner_central_external_id = get(vars::PARTNER_CENTRAL_EXTERNAL_ID);
+        if partner_central_external_id.is_some() && partner_central_role_arn.is_none() {
+            return Err(invalid(
+                vars::PARTNER_CENTRAL_EXTERNAL_ID,
+                "is set but PARTNER_CENTRAL_ROLE_ARN is not",
+            ));
+        }
+        if let Some(id) = &partner_central_external_id
+            && !(2..=1224).contains(&id.len())
+        {
+            return Err(invalid(
+                vars::PARTNER_CENTRAL_EXTERNAL_ID,
+                "must be 2 to 1224 characters",
+            ));
+        }
+
+        let max_receive_count = match get(vars::SYNC_QUEUE_MAX_RECEIVE_COUNT) {
+            None => None,
+            Some(v) => match v.parse::<u32>() {
+                Ok(n) if (1..=1000).contains(&n) => Some(n),
+                _ => {
+                    return Err(invalid(
+                        vars::SYNC_QUEUE_MAX_RECEIVE_COUNT,
+                        "must be an integer in 1..=1000",
+                    ));
+                }
+            },
+        };
+        let metrics_namespace = get(vars::METRICS_NAMESPACE).unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned());
+
+        Ok(Self {
+            hubspot_token_secret_arn,
+            hubspot_api_base_url,
+            catalog,
+            partner_central_role_arn,
+            partner_central_external_id,
+            max_receive_count,
+            metrics_namespace,
+        })
+    }
+}
+
+fn invalid(name: &'static str, reason: &str) -> ConfigError {
+    ConfigError::Invalid {
+        name,
+        reason: reason.to_owned(),
+    }
+}
+
+fn check_arn(name: &'static str, value: &str, service: &str) -> Result<(), ConfigError> {
+    if value.starts_with("arn:") && value.contains(service) {
+        Ok(())
+    } else {
+        Err(invalid(name, &format!("must be an ARN containing {service:?}")))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const SECRET: &str = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:hubspot-token-AbCdEf";
+    const ROLE: &str = "arn:aws:iam::123456789012:role/PartnerCentralSync";
+
+    fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    fn minimal() -> Vec<(&'static str, &'static str)> {
+        vec![
+            (vars::HUBSPOT_ACCESS_TOKEN_SECRET_ARN, SECRET),
+            (vars::PARTNER_CENTRAL_CATALOG, "Sandbox"),
+        ]
+    }
+
+    #[test]
+    fn minimal_config_uses_defaults() {
+        let c = load(&minimal()).unwrap();
+        assert_eq!(c.hubspot_api_base_url, DEFAULT_HUBSPOT_API_BASE_URL);
+        assert_eq!(c.catalog, Catalog::Sandbox);
+        assert_eq!(c.partner_central_role_arn, None);
+        assert_eq!(c.max_receive_count, None);
+        assert_eq!(c.metrics_namespace, DEFAULT_NAMESPACE);
+    }
+
+    #[test]
+    fn full_config() {
+        let mut pairs = minimal();
+        pairs.extend([
+            (vars::HUBSPOT_API_BASE_URL, "http://127.0.0.1:8080/"),
+            (vars::PARTNER_CENTRAL_CATALOG, "AWS"),
+            (vars::PARTNER_CENTRAL_ROLE_ARN, ROLE),
+            (vars::PARTNER_CENTRAL_EXTERNAL_ID, "ext-123"),
+            (vars::SYNC_QUEUE_MAX_RECEIVE_COUNT, "5"),
+            (vars::METRICS_NAMESPACE, "Sync/Test"),
+        ]);
+        let c = load(&pairs).unwrap();
+        assert_eq!(c.hubspot_api_base_url, "http://127.0.0.1:8080");
+        assert_eq!(c.catalog, Catalog::Aws);
+        assert_eq!(c.partner_central_role_arn.as_deref(), Some(ROLE));
+        assert_eq!(c.partner_central_external_id.as_deref(), Some("ext-123"));
+        assert_eq!(c.max_receive_count, Some(5));
+        assert_eq!(c.metrics_namespace, "Sync/Test");
+    }
+
+    #[test]
+    fn each_missing_required_variable_is_named() {
+        for name in [vars::HUBSPOT_ACCESS_TOKEN_SECRET_ARN, vars::PARTNER_CENTRAL_CATALOG] {
+            for value in [None, Some(""), Some("   ")] {
+                let mut pairs: Vec<_> = minimal().into_iter().filter(|(k, _)| *k != name).collect();
+                if let Some(v) = value {
+                    pairs.push((name, v));
+                }
+                let err = load(&pairs).unwrap_err();
+                assert_eq!(err, ConfigError::Missing { name });
+                assert!(err.to_string().contains(name));
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_values_are_named_without_echoing_them() {
+        let cases: [(&str, &str); 8] = [
+            (vars::PARTNER_CENTRAL_CATALOG, "aws"),
+            (vars::PARTNER_CENTRAL_CATALOG, "Production"),
+            (vars::HUBSPOT_ACCESS_TOKEN_SECRET_ARN, "pat-na1-secret-token"),
+            (vars::HUBSPOT_API_BASE_URL, "api.hubapi.com"),
+            (vars::PARTNER_CENTRAL_ROLE_ARN, "arn:aws:iam::123456789012:user/someone"),
+            (vars::SYNC_QUEUE_MAX_RECEIVE_COUNT, "-1"),
+            (vars::SYNC_QUEUE_MAX_RECEIVE_COUNT, "three"),
+            (vars::METRICS_NAMESPACE, ""),
+        ];
+        for (name, value) in cases {
+            let mut pairs: Vec<_> = minimal().into_iter().filter(|(k, _)| *k != name).collect();
+            pairs.push((name, value));
+            let result = load(&pairs);
+            if name == vars::METRICS_NAMESPACE {
+                assert!(result.is_ok(), "empty optional values count as unset");
+                continue;
+            }
+            let err = result.unwrap_err();
+            assert!(
+                matches!(&err, ConfigError::Invalid { name: n, .. } if *n == name),
+                "{name}={value}: {err}"
+            );
+            assert!(!err.to_string().contains(value), "the value is not echoed: {err}");
+        }
+    }
+
+    #[test]
+    fn external_id_requires_a_role() {
+        let mut pairs = minimal();
+        pairs.push((vars::PARTNER_CENTRAL_EXTERNAL_ID, "ext-123"));
+        assert!(matches!(
+            load(&pairs),
+            Err(ConfigError::Invalid {
+                name: vars::PARTNER_CENTRAL_EXTERNAL_ID,
+                ..
+            })
+        ));
+    }
+}

@@ -1,0 +1,167 @@
+//! Cold start and invocation entry point: builds the SDK configuration, reads the HubSpot token from Secrets
+//! Manager and creates the clients once ([`cold_start`]); [`App::handle`] then serves every invocation of the
+//! execution environment with them.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use aws_config::BehaviorVersion;
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use hubspot::{ClientConfig, HubSpotClient, HubSpotError};
+use lambda_runtime::LambdaEvent;
+use tokio::time::Instant;
+
+use crate::config::{Config, ConfigError};
+use crate::engine::{BatchEngine, BatchReport, EngineConfig, RecordError};
+use crate::handlers::company::CompanyHandler;
+use crate::handlers::contact::ContactHandler;
+use crate::handlers::deal::DealHandler;
+use crate::handlers::note::NoteHandler;
+use crate::metrics::Metrics;
+use crate::router::{Router, SyncProcessor};
+use crate::services::Services;
+
+/// Why the cold start failed (the runtime reports it and Lambda retries the init; no record is consumed).
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// A missing or invalid environment variable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The HubSpot token secret could not be read.
+    #[error("cannot read the HubSpot token secret {arn}: {detail}")]
+    Secret {
+        /// Secret ARN (not secret itself).
+        arn: String,
+        /// What went wrong (never the secret value).
+        detail: String,
+    },
+    /// The HubSpot client could not be built.
+    #[error("cannot build the HubSpot client: {0}")]
+    HubSpot(#[from] HubSpotError),
+}
+
+/// Reads the HubSpot token: the secret's SecretString, trimmed.
+pub async fn read_token(sdk: &aws_config::SdkConfig, arn: &str) -> Result<String, StartupError> {
+    let client = aws_sdk_secretsmanager::Client::new(sdk);
+    let secret_error = |detail: String| StartupError::Secret {
+        arn: arn.to_owned(),
+        detail,
+    };
+    let output = client
+        .get_secret_value()
+        .secret_id(arn)
+        .send()
+        .await
+        .map_err(|e| secret_error(aws_sdk_secretsmanager::error::DisplayErrorContext(e).to_string()))?;
+    match output.secret_string().map(str::trim) {
+        Some(token) if !token.is_empty() => Ok(token.to_owned()),
+        _ => Err(secret_error(
+            "the secret has no SecretString (a binary or empty secret)".to_owned(),
+        )),
+    }
+}
+
+/// Builds everything an execution environment needs, once.
+pub async fn cold_start(config: Config) -> Result<App, StartupError> {
+    let sdk = aws_config::defaults(BehaviorVersion::latest()).load().await;
+    let token = read_token(&sdk, &config.hubspot_token_secret_arn).await?;
+    let hubspot = HubSpotClient::new(ClientConfig::new(token).with_base_url(config.hubspot_api_base_url.clone()))?;
+    let services = Services {
+        hubspot,
+        catalog: config.catalog,
+        metrics: Arc::new(Metrics::new(config.metrics_namespace.clone())),
+    };
+    Ok(App::new(Arc::new(services), &config))
+}
+
+/// The router with every handler of this build.
+pub fn default_router(services: &Arc<Services>) -> Router {
+    Router::new()
+        .with(Arc::new(DealHandler::new(services.clone())))
+        .with(Arc::new(CompanyHandler::new(services.clone())))
+        .with(Arc::new(ContactHandler::new(services.clone())))
+        .with(Arc::new(NoteHandler::new(services.clone())))
+}
+
+/// The warm part of the function: engine plus shared services.
+#[derive(Debug)]
+pub struct App {
+    engine: BatchEngine<SyncProcessor>,
+    services: Arc<Services>,
+}
+
+impl App {
+    /// An app with the default router.
+    pub fn new(services: Arc<Services>, config: &Config) -> Self {
+        Self::with_router(services.clone(), default_router(&services), config)
+    }
+
+    /// An app with a custom router (tests, or issue 5 swapping handlers).
+    pub fn with_router(services: Arc<Services>, router: Router, config: &Config) -> Self {
+        let engine = BatchEngine::new(
+            SyncProcessor::new(router),
+            EngineConfig {
+                max_receive_count: config.max_receive_count,
+                ..EngineConfig::default()
+            },
+        );
+        Self { engine, services }
+    }
+
+    /// The shared services.
+    pub fn services(&self) -> &Arc<Services> {
+        &self.services
+    }
+
+    /// Runs a batch, records its metrics, and returns the report (metrics are left in the collector).
+    pub async fn run_batch(&self, event: &SqsEvent, deadline: Option<Instant>) -> Result<BatchReport, RecordError> {
+        let report = self.engine.run(event, deadline).await?;
+        self.services.metrics.record_batch(&report);
+        Ok(report)
+    }
+
+    /// The Lambda handler: runs the batch within the invocation deadline, prints the EMF metrics, answers with the
+    /// failed message ids. Only a record without a messageId fails the invocation.
+    pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, lambda_runtime::Error> {
+        let remaining = event
+            .context
+            .deadline()
+            .duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO);
+        let deadline = Instant::now() + remaining;
+        let result = self.run_batch(&event.payload, Some(deadline)).await;
+        emit(&self.services.metrics.flush());
+        match result {
+            Ok(report) => Ok(report.response()),
+            Err(e) => {
+                tracing::error!(request_id = %event.context.request_id, error = %e, "invalid batch; failing the invocation");
+                Err(e.into())
+            }
+        }
+    }
+}
+
+/// Writes EMF lines to stdout (CloudWatch Logs extracts the metrics).
+pub fn emit(lines: &[String]) {
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        // Metrics are best effort: a closed stdout must not fail the invocation.
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = out.flush();
+}
+
+/// JSON log lines (`RUST_LOG` filter, default `info`), flattened so fields are top-level keys.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .flatten_event(true)
+        .with_current_span(false)
+        .with_span_list(false)
+        .with_target(false)
+        .with_env_filter(filter)
+        .try_init();
+}
