@@ -137,6 +137,14 @@ fn diff_env(out: &EnvOutput, snapshots: &Path, w: &mut impl Write) -> anyhow::Re
             writeln!(w, "{}/{key}:\n{d}", out.env)?;
         }
     }
+    for f in out.files.iter().filter(|f| f.name.ends_with(".md")) {
+        let path = snapshots.join(format!("{}.snap", snapshot_name(&out.env, &f.name)));
+        let old = std::fs::read_to_string(&path).unwrap_or_default();
+        if strip_snapshot_header(&old).trim_end() != f.contents.trim_end() {
+            differs = true;
+            writeln!(w, "{}/{}: text differs from {}", out.env, f.name, path.display())?;
+        }
+    }
     Ok(differs)
 }
 
@@ -150,9 +158,14 @@ fn write_env(out: &EnvOutput, dir: &Path, w: &mut impl Write) -> anyhow::Result<
             .iter()
             .map(|(k, v)| format!("{}={v}", k.trim_start_matches("AWS::")))
             .collect();
+        let upload = if s.bytes > crate::constructs::limits::MAX_BODY_INLINE {
+            " (over 51,200: deploy with --s3-bucket)"
+        } else {
+            ""
+        };
         writeln!(
             w,
-            "  {:<24} {:>3} resources, {:>6} bytes: {}",
+            "  {:<24} {:>3} resources, {:>6} bytes{upload}: {}",
             s.key,
             s.resources,
             s.bytes,

@@ -117,3 +117,25 @@ fn deal_tag_defaults_to_aws_tag() {
     let cfg = parse_env(Path::new("p.yaml"), "production", &text).unwrap();
     assert_eq!(cfg.sync.deal_tag, "#AWS");
 }
+
+#[test]
+fn partner_central_role_in_another_account_flows_into_the_processor() {
+    let text = production_text().replace(
+        "  catalog: AWS\n",
+        "  catalog: AWS\n  role_account_id: \"210987654321\"\n",
+    );
+    let cfg = parse_env(Path::new("p.yaml"), "production", &text).unwrap();
+    let t = synth::stacks::async_arch::build(&cfg);
+    let v = serde_json::to_value(&t).unwrap();
+    let arn =
+        v["Resources"]["EventProcessorFunction"]["Properties"]["Environment"]["Variables"]["PARTNER_CENTRAL_ROLE_ARN"]
+            .to_string();
+    assert!(
+        arn.contains("iam::210987654321:role/hubspot-sync-partner-central-production"),
+        "{arn}"
+    );
+    let policy = v["Resources"]["EventProcessorRole"].to_string();
+    assert!(policy.contains("210987654321"), "{policy}");
+    let bad = production_text().replace("  catalog: AWS\n", "  catalog: AWS\n  role_account_id: \"12\"\n");
+    assert!(messages("production", &bad)[0].contains("partner_central.role_account_id"));
+}

@@ -193,6 +193,15 @@ pub fn validate(file: &Path, name: &str, c: &EnvConfig) -> Vec<SynthError> {
             bad(key, format!("{v} is outside (0, 100]"));
         }
     }
+    if a.dlq_age_seconds == 0 || a.dlq_age_seconds >= 1_209_600 {
+        bad(
+            "alarms.dlq_age_seconds",
+            format!(
+                "{} must be in 1..1209600 (before DLQ messages expire)",
+                a.dlq_age_seconds
+            ),
+        );
+    }
     for (key, v) in [
         ("alarms.queue_age_seconds", a.queue_age_seconds),
         ("alarms.queue_depth", a.queue_depth),

@@ -109,6 +109,8 @@ pub struct AlarmsConfig {
     pub email: Option<String>,
     /// DLQ visible messages at or above which the DLQ alarm fires (>= 1).
     pub dlq_messages: u32,
+    /// Age in seconds of the oldest DLQ message (messages expire after 14 days = 1,209,600 s).
+    pub dlq_age_seconds: u32,
     /// Age in seconds of the oldest queued message.
     pub queue_age_seconds: u32,
     /// Visible messages in the main queue.

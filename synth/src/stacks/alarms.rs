@@ -47,7 +47,11 @@ pub fn catalogue(cfg: &EnvConfig) -> Vec<AlarmDoc> {
         doc(
             "DlqAgingAlarm",
             "dlq-aging",
-            "oldest DLQ message older than 10 days".to_owned(),
+            format!(
+                "oldest DLQ message >= {} s ({:.1} days)",
+                a.dlq_age_seconds,
+                f64::from(a.dlq_age_seconds) / 86_400.0
+            ),
             "DLQ messages expire after 14 days of retention and are then lost for good.",
             "Redrive or export the DLQ now; if the cause is not fixed yet, copy the messages to a file (see DLQ inspection).",
         ),

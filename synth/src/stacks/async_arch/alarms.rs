@@ -82,7 +82,7 @@ pub fn add_alarms(
                 1,
                 1,
                 Op::GreaterThanOrEqualToThreshold,
-                864_000.0,
+                f64::from(a.dlq_age_seconds),
             ),
             "QueueAgeAlarm" => (
                 Watch::Single {
