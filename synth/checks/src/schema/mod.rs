@@ -7,6 +7,8 @@ mod registry;
 mod validator;
 mod values;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -77,14 +79,20 @@ const RESOURCE_KEYS: &[&str] = &[
 /// Validate every resource's `Properties` against the schema of its type. Sorted by (pointer, kind, message).
 pub fn validate_template(template: &Value) -> Vec<SchemaViolation> {
     let mut out = Vec::new();
+    // One validator per type, so compiled patterns are reused across resources of that type.
+    let mut validators: BTreeMap<&str, validator::Validator<'static>> = BTreeMap::new();
     for resource in resources(template) {
-        validate_resource(resource, &mut out);
+        validate_resource(resource, &mut validators, &mut out);
     }
     out.sort();
     out
 }
 
-fn validate_resource(resource: Resource<'_>, out: &mut Vec<SchemaViolation>) {
+fn validate_resource<'t>(
+    resource: Resource<'t>,
+    validators: &mut BTreeMap<&'t str, validator::Validator<'static>>,
+    out: &mut Vec<SchemaViolation>,
+) {
     let base = format!("/Resources/{}", pointer_token(resource.logical_id));
     let mut push = |pointer: String, kind: ViolationKind, message: String| {
         out.push(SchemaViolation {
@@ -133,7 +141,10 @@ fn validate_resource(resource: Resource<'_>, out: &mut Vec<SchemaViolation>) {
         }
     }
     let mut issues = Vec::new();
-    validator::Validator::new(schema).validate(schema, properties, &props_ptr, &mut issues);
+    validators
+        .entry(resource.resource_type)
+        .or_insert_with(|| validator::Validator::new(schema))
+        .validate(schema, properties, &props_ptr, &mut issues);
     for issue in issues {
         push(issue.pointer, issue.kind, issue.message);
     }
