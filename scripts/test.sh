@@ -52,6 +52,8 @@ export MOTO_ENDPOINT="http://127.0.0.1:$port"
 export MOTO_SERVER_BIN="$root/.venv-tools/bin/moto_server"
 model="$(ls .venv-tools/lib/python3*/site-packages/botocore/data/partnercentral-selling/2022-07-26/service-2.json* | head -n1)"
 export PARTNER_CENTRAL_MODEL="$root/$model"
+export CFN_LINT="$root/.venv-tools/bin/cfn-lint"
+export CFN_CHECKS_REQUIRE_CFN_LINT=1
 export CFN_LINT_SCHEMAS="$(ls -d "$root"/.venv-tools/lib/python3*/site-packages/cfnlint/data/schemas | head -n1)"
 
 # --- Rust ------------------------------------------------------------------------------------------------------
