@@ -6,17 +6,16 @@
 use std::collections::BTreeMap;
 
 use synth::SynthError;
+use synth::cfn::Template;
 use synth::cfn::dashboard::{TextWidget, WidgetBody};
 use synth::cfn::expr::Expr;
 use synth::cfn::resources::cloudwatch::{ComparisonOperator, Statistic, TreatMissingData};
 use synth::cfn::resources::sns::Topic;
-use synth::cfn::{Parameter, Template};
 use synth::constructs::alarm::{AlarmProps, MetricRef, Watch, alarm};
 use synth::constructs::api::{ApiProps, lambda_route_api};
 use synth::constructs::consumer::{ConsumerProps, sqs_consumer};
 use synth::constructs::dashboard::{Cell, DashboardProps, dashboard};
 use synth::constructs::function::{FunctionProps, rust_function};
-use synth::constructs::limits::{self, Sizes};
 use synth::constructs::queue::{QueueProps, QueueSpec, queue_with_dlq};
 
 fn rules(t: &Template) -> Vec<&'static str> {
@@ -341,64 +340,62 @@ fn deployment_id_changes_with_the_api_model() {
 }
 
 #[test]
-fn logical_ids_are_validated_and_unique_across_sections() {
+fn queue_range_and_name_rules_fire() {
+    let mut p = queue_props("bad name!.fifo", true, "d.fifo", true, 50_000);
+    p.retention_seconds = 30;
+    p.receive_wait_seconds = 21;
+    p.max_receive_count = 0;
     let mut t = Template::new("s", "d");
-    topic(&mut t);
-    topic(&mut t);
-    t.parameter("T", Parameter::string("clash"));
-    t.add(
-        "Bad-Id",
-        Topic {
-            display_name: "t".into(),
-            tags: vec![],
-            topic_name: "u".into(),
-        },
+    queue_with_dlq(&mut t, &p);
+    assert_eq!(
+        rules(&t),
+        ["queue-name", "queue-range", "queue-range", "queue-range", "queue-range"]
     );
-    assert_eq!(rules(&t), ["logical-id-unique", "logical-id-unique", "logical-id"]);
 }
 
 #[test]
-fn suppressions_need_a_reason() {
+fn standard_queue_batch_rules_fire() {
     let mut t = Template::new("s", "d");
-    let h = topic(&mut t);
-    t.suppress(&h, "CKV_AWS_26", "  ");
-    assert_eq!(rules(&t), ["suppression-reason"]);
-}
-
-#[test]
-fn a_handle_from_another_template_is_caught_as_dangling() {
-    let mut other = Template::new("o", "d");
-    let foreign = topic(&mut other);
+    let q = queue_with_dlq(&mut t, &queue_props("std", false, "std-dlq", false, 600));
+    let f = function(&mut t, "P", 10, 256);
+    let c = ConsumerProps {
+        id: "E".into(),
+        batch_size: 11,
+        batching_window_seconds: None,
+        maximum_concurrency: 2,
+    };
+    sqs_consumer(&mut t, &c, &q, &f);
+    assert_eq!(rules(&t), ["batch-size"]);
     let mut t = Template::new("s", "d");
-    t.output("X", "d", foreign.arn(), None);
-    let value = serde_json::to_value(&t).unwrap();
-    let errs = synth::cfn::validate::check_references("s", &value);
-    assert_eq!(errs.len(), 1);
-    assert!(errs[0].to_string().contains("ref-target"));
+    let q = queue_with_dlq(&mut t, &queue_props("std", false, "std-dlq", false, 600));
+    let f = function(&mut t, "P", 10, 256);
+    let c = ConsumerProps {
+        id: "E".into(),
+        batch_size: 500,
+        batching_window_seconds: Some(301),
+        maximum_concurrency: 2,
+    };
+    sqs_consumer(&mut t, &c, &q, &f);
+    assert_eq!(rules(&t), ["batch-size"]);
 }
 
 #[test]
-fn template_limits_fire() {
-    let ok = Sizes {
-        bytes: 51_200,
-        resources: 500,
-        parameters: 200,
-        outputs: 200,
+fn metric_ids_must_start_lowercase() {
+    let mut t = Template::new("s", "d");
+    let tp = topic(&mut t);
+    let watch = Watch::Math {
+        expression: "M1".into(),
+        label: "x".into(),
+        inputs: vec![(
+            "M1".into(),
+            MetricRef {
+                namespace: "AWS/SQS",
+                name: "X",
+                dimensions: vec![],
+            },
+            Statistic::Sum,
+        )],
     };
-    assert!(limits::check("s", "f", ok, limits::MAX_BODY_INLINE).is_empty());
-    let big = Sizes {
-        bytes: 51_201,
-        resources: 501,
-        parameters: 201,
-        outputs: 201,
-    };
-    let errs = limits::check("s", "f", big, limits::MAX_BODY_INLINE);
-    let names: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
-    assert_eq!(errs.len(), 4, "{names:?}");
-    assert!(names[0].contains("template-size") && names[1].contains("resource-count"));
-    assert!(
-        limits::check("s", "f", Sizes { bytes: 1_048_577, ..ok }, limits::MAX_BODY_S3)[0]
-            .to_string()
-            .contains("1048576")
-    );
+    alarm(&mut t, alarm_props(watch, 60, 1), &tp);
+    assert_eq!(rules(&t), ["metric-id"]);
 }
