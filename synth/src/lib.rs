@@ -2,7 +2,7 @@
 //!
 //! * [`cfn`]: intrinsics as data, validated logical ids, typed resources and handles, suppressions.
 //! * [`constructs`]: multi-resource builders that check their invariants at synth time.
-//! * [`env`]: the environment files under `stacks/` and the names derived from them.
+//! * [`env`](mod@env): the environment files under `stacks/` and the names derived from them.
 //! * [`stacks`]: the three stacks (`async-architecture`, `monitoring`, `partner-central-access`).
 //! * [`render`]: YAML/JSON output, limits, the runbook, and whole-environment synthesis.
 //! * [`cli`]: the `synth` command line (kept out of `main.rs`).
