@@ -12,7 +12,7 @@ use crate::event::{Association, EventAction, EventSource, Merge, ObjectType, SCH
 use crate::wire::{Id, Scalar};
 
 /// Why a webhook body was rejected (maps to HTTP 400). Display never includes payload content.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum ParseError {
     /// The body is not JSON, not an array, or an element is not an event object of the expected field types.
     #[error("body is not a JSON array of HubSpot events ({category} at line {line}, column {column})")]

@@ -26,7 +26,7 @@ pub struct SqsMessage {
 }
 
 /// Why a message body could not be read or written. Display never includes body content.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum BodyError {
     /// Not valid JSON or not the SyncEvent shape.
     #[error("message body is not a SyncEvent ({category} at line {line}, column {column})")]
