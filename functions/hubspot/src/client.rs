@@ -24,6 +24,7 @@ struct Inner {
     base_url: String,
     auth: HeaderValue,
     retry: RetryPolicy,
+    request_timeout: Duration,
     stats: ClientStats,
 }
 
@@ -95,6 +96,7 @@ impl HubSpotClient {
                 base_url,
                 auth,
                 retry: config.retry,
+                request_timeout: config.request_timeout,
                 stats: ClientStats::default(),
             }),
         })
@@ -110,13 +112,22 @@ impl HubSpotClient {
         &self.inner.stats
     }
 
-    async fn send_once(&self, call: &Call) -> Result<(u16, HeaderMap, Vec<u8>), Transport> {
+    /// Sends one request; its timeout is the per-request timeout, shortened to what is left of the call's budget
+    /// (at least 50 ms) so a call never runs much past `max_elapsed`.
+    async fn send_once(&self, call: &Call, elapsed: Duration) -> Result<(u16, HeaderMap, Vec<u8>), Transport> {
         let url = format!("{}{}", self.inner.base_url, call.path);
+        let remaining = self
+            .inner
+            .retry
+            .max_elapsed
+            .saturating_sub(elapsed)
+            .max(Duration::from_millis(50));
         let mut request = self
             .inner
             .http
             .request(call.method.clone(), url)
-            .header(AUTHORIZATION, self.inner.auth.clone());
+            .header(AUTHORIZATION, self.inner.auth.clone())
+            .timeout(self.inner.request_timeout.min(remaining));
         if let Some(body) = &call.body {
             request = request.header(CONTENT_TYPE, "application/json").body(body.clone());
         }
@@ -146,7 +157,7 @@ impl HubSpotClient {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let failure = match self.send_once(&call).await {
+            let failure = match self.send_once(&call, start.elapsed()).await {
                 Ok((status, headers, body)) => {
                     stats.record_request(op, Some(status));
                     if (200..300).contains(&status) {
@@ -276,6 +287,12 @@ mod tests {
         let client = HubSpotClient::new(ClientConfig::new("t").with_base_url("http://127.0.0.1:1/")).unwrap();
         assert_eq!(client.base_url(), "http://127.0.0.1:1");
         assert!(!format!("{client:?}").contains("Bearer"));
+    }
+
+    #[test]
+    fn client_is_shareable_across_tasks() {
+        fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+        assert_send_sync::<HubSpotClient>();
     }
 
     #[test]

@@ -271,3 +271,25 @@ async fn connection_refused_is_a_transient_network_error() {
     assert!(matches!(error, HubSpotError::Network { attempts: 4, .. }), "{error:?}");
     assert!(error.is_transient());
 }
+
+#[tokio::test]
+async fn a_slow_answer_cannot_overrun_the_call_budget() {
+    let server = server().await;
+    server.inject(FaultRule::next(10, Fault::Latency(Duration::from_millis(1500))));
+    let retry = RetryPolicy {
+        max_elapsed: Duration::from_millis(300),
+        ..RetryPolicy::fast_for_tests()
+    };
+    let config = config(&server)
+        .with_retry(retry)
+        .with_request_timeout(Duration::from_secs(5));
+    let client = HubSpotClient::new(config).unwrap();
+    let started = Instant::now();
+    let error = client.get_deal(DEAL, &[]).await.unwrap_err();
+    assert!(matches!(error, HubSpotError::Timeout { .. }), "{error:?}");
+    assert!(
+        started.elapsed() < Duration::from_millis(1200),
+        "the 1.5 s answer was awaited: {:?}",
+        started.elapsed()
+    );
+}
