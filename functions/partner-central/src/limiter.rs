@@ -25,12 +25,12 @@ impl WriteLimiter {
         self.interval
     }
 
-    /// Wait for the next write slot; returns how long the caller waited.
+    /// Wait for the next write slot; returns how long the caller waited (queueing behind others included).
     pub async fn acquire(&self) -> Duration {
-        let mut next = self.next_slot.lock().await;
         let start = Instant::now();
+        let mut next = self.next_slot.lock().await;
         if let Some(slot) = *next
-            && slot > start
+            && slot > Instant::now()
         {
             tokio::time::sleep_until(slot).await;
         }
