@@ -35,18 +35,28 @@ fn moto() -> Moto {
     if let Ok(endpoint) = std::env::var("MOTO_ENDPOINT") {
         return Moto { endpoint, child: None };
     }
-    let bin = ["/work/main/.venv-tools/bin/moto_server", "/tmp/venv-tools/bin/moto_server"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-        .expect("moto_server not found: set MOTO_ENDPOINT or create the tools venv");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let bin = [
+        "/work/main/.venv-tools/bin/moto_server",
+        "/tmp/venv-tools/bin/moto_server",
+    ]
+    .into_iter()
+    .find(|p| std::path::Path::new(p).exists())
+    .expect("moto_server not found: set MOTO_ENDPOINT or create the tools venv");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = Command::new(bin)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let moto = Moto { endpoint: format!("http://127.0.0.1:{port}"), child: Some(child) };
+    let moto = Moto {
+        endpoint: format!("http://127.0.0.1:{port}"),
+        child: Some(child),
+    };
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "moto_server did not start");
@@ -79,10 +89,20 @@ async fn assumed_role_credentials_are_used_and_cached() {
     assert_eq!(reqs.len(), 2);
     let token0 = reqs[0].security_token.clone().expect("session token from AssumeRole");
     assert!(!token0.is_empty());
-    assert_eq!(reqs[1].security_token.as_deref(), Some(token0.as_str()), "credentials cached between calls");
+    assert_eq!(
+        reqs[1].security_token.as_deref(),
+        Some(token0.as_str()),
+        "credentials cached between calls"
+    );
     for r in &reqs {
         let auth = r.authorization.as_deref().unwrap();
-        assert!(!auth.contains("AKIDBASE"), "signed with assumed, not base, credentials: {auth}");
-        assert!(auth.contains("/us-east-1/partnercentral-selling/aws4_request"), "{auth}");
+        assert!(
+            !auth.contains("AKIDBASE"),
+            "signed with assumed, not base, credentials: {auth}"
+        );
+        assert!(
+            auth.contains("/us-east-1/partnercentral-selling/aws4_request"),
+            "{auth}"
+        );
     }
 }

@@ -129,6 +129,21 @@ async fn throttling_and_faults_are_retried_then_transient() {
 }
 
 #[tokio::test]
+async fn slow_answers_time_out_as_transient() {
+    let server = PartnerCentralServer::start().await.unwrap();
+    let mut cfg = config(&server);
+    cfg.max_attempts = 1;
+    cfg.attempt_timeout = std::time::Duration::from_millis(200);
+    let pc = PartnerCentral::new(&sdk_config().await, cfg).await;
+    server.set_latency(Some(std::time::Duration::from_millis(600)));
+    let err = pc.list_solutions(&[]).await.unwrap_err();
+    assert!(matches!(err, PcError::Timeout { .. }), "{err:?}");
+    assert!(err.is_transient());
+    server.set_latency(None);
+    pc.list_solutions(&[]).await.unwrap();
+}
+
+#[tokio::test]
 async fn network_failure_is_transient() {
     let server = PartnerCentralServer::start().await.unwrap();
     let mut cfg = config(&server);

@@ -208,6 +208,11 @@ impl PartnerCentralServer {
         st.last_write = None;
     }
 
+    /// Delay every answer by `latency` (`None` = answer at once).
+    pub fn set_latency(&self, latency: Option<Duration>) {
+        self.shared.lock().latency = latency;
+    }
+
     /// Every request received so far, in arrival order (including rejected ones).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.lock().log.clone()

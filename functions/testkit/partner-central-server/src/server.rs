@@ -46,6 +46,10 @@ fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 async fn handle(AxumState(shared): AxumState<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    let latency = shared.lock().latency;
+    if let Some(delay) = latency {
+        tokio::time::sleep(delay).await;
+    }
     let target = header_str(&headers, "x-amz-target").unwrap_or_default();
     let prefix = format!("{}.", shared.model.target_prefix);
     let operation = target.strip_prefix(&prefix).unwrap_or("").to_string();

@@ -96,6 +96,8 @@ pub struct State {
     pub tokens: BTreeMap<(String, String, String), TokenUse>,
     pub faults: VecDeque<Fault>,
     pub write_interval: Option<Duration>,
+    /// Added before every answer (to exercise client timeouts).
+    pub latency: Option<Duration>,
     pub last_write: Option<Instant>,
     pub log: Vec<RecordedRequest>,
     last_timestamp: Option<DateTime<Utc>>,
