@@ -148,9 +148,21 @@ fn diff_env(out: &EnvOutput, snapshots: &Path, w: &mut impl Write) -> anyhow::Re
     Ok(differs)
 }
 
-fn write_env(out: &EnvOutput, dir: &Path, w: &mut impl Write) -> anyhow::Result<()> {
+/// Writes the files of one environment; returns the paths written.
+fn write_env(out: &EnvOutput, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let env_dir = dir.join(&out.env);
     std::fs::create_dir_all(&env_dir).with_context(|| format!("creating {}", env_dir.display()))?;
+    let mut written = Vec::new();
+    for f in &out.files {
+        let path = env_dir.join(&f.name);
+        std::fs::write(&path, &f.contents).with_context(|| format!("writing {}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Prints the one-screen summary of one environment.
+fn summarize(out: &EnvOutput, written: &[PathBuf], w: &mut impl Write) -> std::io::Result<()> {
     writeln!(w, "environment {}", out.env)?;
     for s in &out.stacks {
         let counts: Vec<String> = s
@@ -172,9 +184,7 @@ fn write_env(out: &EnvOutput, dir: &Path, w: &mut impl Write) -> anyhow::Result<
             counts.join(" ")
         )?;
     }
-    for f in &out.files {
-        let path = env_dir.join(&f.name);
-        std::fs::write(&path, &f.contents).with_context(|| format!("writing {}", path.display()))?;
+    for path in written {
         writeln!(w, "  wrote {}", path.display())?;
     }
     Ok(())
@@ -195,8 +205,15 @@ pub fn run(args: &Args, w: &mut impl Write) -> anyhow::Result<u8> {
         return Ok(if differs { EXIT_DIFF } else { 0 });
     }
     let dir = args.out.clone().unwrap_or_else(|| workspace_root().join("out"));
+    // Every file is written before anything is printed, so a closed stdout (`| head`) cannot leave files out.
+    let mut written = Vec::new();
     for o in &outputs {
-        write_env(o, &dir, w)?;
+        written.push(write_env(o, &dir)?);
+    }
+    for (o, paths) in outputs.iter().zip(&written) {
+        if summarize(o, paths, w).is_err() {
+            break; // stdout closed: the files are written, the summary is best effort
+        }
     }
     Ok(0)
 }
