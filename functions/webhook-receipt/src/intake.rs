@@ -146,3 +146,60 @@ pub fn intake(
         signature,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::{request, signed_request};
+
+    const URL: &str = "https://hooks.example.com/async/webhook";
+
+    fn setup() -> (Config, Auth) {
+        let config = Config {
+            queue_url: "http://q".into(),
+            signature: crate::config::SignatureMode::Verify {
+                secret_arn: "arn".into(),
+                public_url: URL.into(),
+            },
+            portal_ids: None,
+        };
+        (config, Auth::Verify(WebhookVerifier::new("s", URL).unwrap()))
+    }
+
+    #[test]
+    fn the_signature_is_checked_before_the_body_is_parsed() {
+        let (config, auth) = setup();
+        let err = intake(&config, &auth, &request("{garbage", "r"), "r", 0).unwrap_err();
+        assert_eq!((err.status(), err.reason()), (401, "signature_missing"));
+        let ok = intake(&config, &auth, &signed_request("{garbage", "s", URL, 5, "r"), "r", 5).unwrap_err();
+        assert_eq!((ok.status(), ok.reason()), (400, "invalid_body"));
+    }
+
+    #[test]
+    fn the_size_limit_is_checked_before_hashing() {
+        let (config, auth) = setup();
+        let big = " ".repeat(MAX_BODY_BYTES + 1);
+        let err = intake(&config, &auth, &request(&big, "r"), "r", 0).unwrap_err();
+        assert_eq!((err.status(), err.reason()), (413, "payload_too_large"));
+        let mut b64 = request(&"A".repeat(MAX_BODY_BYTES.div_ceil(3) * 4 + 4), "r");
+        b64.is_base64_encoded = true;
+        assert_eq!(intake(&config, &auth, &b64, "r", 0).unwrap_err().status(), 413);
+    }
+
+    #[test]
+    fn headers_are_matched_case_insensitively() {
+        let (config, auth) = setup();
+        let body = crate::sample::deal_events_body(2, 2, 1, 0);
+        let signed = signed_request(&body, "s", URL, 7, "r");
+        let mut shouted = request(&body, "r");
+        for (name, value) in &signed.headers {
+            let upper = name.as_str().to_ascii_uppercase();
+            if let Ok(n) = aws_lambda_events::http::HeaderName::from_bytes(upper.as_bytes()) {
+                shouted.headers.insert(n, value.clone());
+            }
+        }
+        let accepted = intake(&config, &auth, &shouted, "r", 7).unwrap();
+        assert_eq!((accepted.received, accepted.ignored, accepted.batches.len()), (2, 0, 1));
+        assert_eq!(accepted.signature, Some(SignatureVersion::V3));
+    }
+}
