@@ -107,7 +107,12 @@ pub fn synth_env(cfg: &EnvConfig, format: Format) -> Result<EnvOutput, SynthErro
             }
         };
         problems.extend(check_references(&t.stack, &value));
-        let report = cfn_checks::rules::check_template(&value);
+        // The template-wide rule pass runs once the construct rules hold, so one mistake is not reported twice.
+        let report = if t.problems.is_empty() {
+            cfn_checks::rules::check_template(&value)
+        } else {
+            cfn_checks::rules::RuleReport::default()
+        };
         for f in &report.findings {
             problems.push(crate::error::rule(
                 &t.stack,
