@@ -1,9 +1,9 @@
 //! Measurement harness for the Lambdas' performance figures (see `docs/benchmarks.md`):
-//! - [`runtime_api`]: a local AWS Lambda Runtime API server, to exec a Lambda binary and invoke it;
-//! - [`aws`]: a fixed-latency SQS + Secrets Manager endpoint that validates requests like the services;
-//! - [`process`]: spawning a function with Lambda's environment and reading its peak RSS;
-//! - [`workload`]: signed API Gateway webhook events and SQS batches;
-//! - [`stats`]: percentiles.
+//! - [`runtime_api`] is a local AWS Lambda Runtime API server, to exec a Lambda binary and invoke it;
+//! - [`aws`] is a fixed-latency SQS + Secrets Manager endpoint that validates requests like the services;
+//! - [`process`] spawns a function with Lambda's environment and reads its peak RSS;
+//! - [`workload`] builds signed API Gateway webhook events and SQS batches;
+//! - [`stats`] computes percentiles.
 //!
 //! The `lambda-bench` binary puts these together; `echo-lambda` is a tiny function used by the tests.
 

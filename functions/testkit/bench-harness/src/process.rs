@@ -40,7 +40,10 @@ pub fn lambda_env(function_name: &str, runtime_api: &str, memory_mb: u32) -> BTr
         ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", memory_mb.to_string()),
         ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".to_owned()),
         ("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{function_name}")),
-        ("AWS_LAMBDA_LOG_STREAM_NAME", "2026/11/29/[$LATEST]0123456789abcdef".to_owned()),
+        (
+            "AWS_LAMBDA_LOG_STREAM_NAME",
+            "2026/11/29/[$LATEST]0123456789abcdef".to_owned(),
+        ),
         ("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand".to_owned()),
         ("AWS_EXECUTION_ENV", "AWS_Lambda_provided.al2023".to_owned()),
         ("AWS_REGION", "us-east-1".to_owned()),
@@ -118,7 +121,9 @@ impl FunctionProcess {
     pub fn log_tail(&self, max: usize) -> String {
         let text = std::fs::read_to_string(&self.log_path).unwrap_or_default();
         let start = text.len().saturating_sub(max);
-        let start = (start..text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+        let start = (start..text.len())
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(text.len());
         text[start..].to_owned()
     }
 }
@@ -145,7 +150,13 @@ mod tests {
     #[test]
     fn lambda_env_has_what_lambda_runtime_requires() {
         let env = lambda_env("f", "127.0.0.1:9001", 128);
-        for k in ["AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_REGION"] {
+        for k in [
+            "AWS_LAMBDA_RUNTIME_API",
+            "AWS_LAMBDA_FUNCTION_NAME",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+            "AWS_LAMBDA_FUNCTION_VERSION",
+            "AWS_REGION",
+        ] {
             assert!(env.contains_key(k), "{k}");
         }
         assert_eq!(env["AWS_LAMBDA_RUNTIME_API"], "127.0.0.1:9001");

@@ -111,7 +111,12 @@ pub fn skipped_sqs_batch(n: usize, offset: usize) -> Value {
         .map(|k| {
             let i = offset + k;
             let body = skipped_body(i);
-            let group = format!("{}:{PORTAL_ID}:{}:{}", body["source"].as_str().unwrap_or(""), body["objectType"].as_str().unwrap_or(""), body["objectId"].as_str().unwrap_or(""));
+            let group = format!(
+                "{}:{PORTAL_ID}:{}:{}",
+                body["source"].as_str().unwrap_or(""),
+                body["objectType"].as_str().unwrap_or(""),
+                body["objectId"].as_str().unwrap_or("")
+            );
             let body = body.to_string();
             json!({
                 "messageId": format!("msg-{i:06}"),

@@ -198,7 +198,10 @@ impl AwsEndpoint {
 
     /// Number of requests for `operation` (any status).
     pub fn count(&self, operation: &str) -> usize {
-        lock(&self.state.log).iter().filter(|r| r.operation == operation).count()
+        lock(&self.state.log)
+            .iter()
+            .filter(|r| r.operation == operation)
+            .count()
     }
 
     /// Messages enqueued on queue `name` (deduplicated), in send order.
@@ -211,7 +214,13 @@ fn micros(d: Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
-async fn handle(State(state): State<Arc<EndpointState>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn handle(
+    State(state): State<Arc<EndpointState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let at = Instant::now();
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
     let (service, operation) = match target.split_once('.') {
@@ -305,7 +314,9 @@ fn render(service: Service, result: Result<Value, AwsError>) -> Response {
         Ok(v) => (StatusCode::OK, v, None),
         Err(e) => {
             let body = match service {
-                Service::Sqs => serde_json::json!({"__type": format!("com.amazonaws.sqs#{}", e.code), "message": e.message}),
+                Service::Sqs => {
+                    serde_json::json!({"__type": format!("com.amazonaws.sqs#{}", e.code), "message": e.message})
+                }
                 Service::SecretsManager => serde_json::json!({"__type": e.code, "Message": e.message}),
             };
             (e.status, body, e.query_code.map(|q| format!("{q};Sender")))
@@ -313,7 +324,10 @@ fn render(service: Service, result: Result<Value, AwsError>) -> Response {
     };
     let mut headers = HeaderMap::new();
     headers.insert("content-type", HeaderValue::from_static(content_type));
-    headers.insert("x-amzn-requestid", HeaderValue::from_static("00000000-0000-4000-8000-000000000000"));
+    headers.insert(
+        "x-amzn-requestid",
+        HeaderValue::from_static("00000000-0000-4000-8000-000000000000"),
+    );
     if let Some(q) = query.and_then(|q| HeaderValue::from_str(&q).ok()) {
         headers.insert("x-amzn-query-error", q);
     }

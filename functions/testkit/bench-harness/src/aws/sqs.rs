@@ -65,7 +65,10 @@ impl Queues {
                 (n.clone(), q)
             })
             .collect();
-        Self { queues, next_message: 0 }
+        Self {
+            queues,
+            next_message: 0,
+        }
     }
 
     pub(crate) fn messages(&self, name: &str) -> Vec<StoredMessage> {
@@ -106,7 +109,14 @@ pub fn attributes_md5(attrs: &serde_json::Map<String, Value>) -> String {
 
 fn message_id(n: u64) -> String {
     let h = md5_hex(format!("bench-harness-message-{n}").as_bytes());
-    format!("{}-{}-4{}-8{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+    format!(
+        "{}-{}-4{}-8{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
 }
 
 pub(crate) fn dispatch(state: &EndpointState, operation: &str, req: &Value) -> Result<Value, AwsError> {
@@ -114,14 +124,20 @@ pub(crate) fn dispatch(state: &EndpointState, operation: &str, req: &Value) -> R
         "SendMessageBatch" => send_batch(state, req),
         "SendMessage" => send_one(state, req),
         "GetQueueUrl" => get_queue_url(state, req),
-        _ => Err(AwsError::client("UnsupportedOperation", format!("operation {operation} is not served here"))
-            .query("AWS.SimpleQueueService.UnsupportedOperation")),
+        _ => Err(AwsError::client(
+            "UnsupportedOperation",
+            format!("operation {operation} is not served here"),
+        )
+        .query("AWS.SimpleQueueService.UnsupportedOperation")),
     }
 }
 
 fn missing(name: &str) -> AwsError {
-    AwsError::client("MissingParameter", format!("The request must contain the parameter {name}."))
-        .query("AWS.SimpleQueueService.MissingParameter")
+    AwsError::client(
+        "MissingParameter",
+        format!("The request must contain the parameter {name}."),
+    )
+    .query("MissingParameter")
 }
 
 fn invalid(message: impl Into<String>) -> AwsError {
@@ -137,8 +153,10 @@ fn queue_name(state: &EndpointState, req: &Value) -> Result<String, AwsError> {
     if account == state.config.account_id && known {
         Ok(name.to_owned())
     } else {
-        Err(AwsError::client("QueueDoesNotExist", "The specified queue does not exist.")
-            .query("AWS.SimpleQueueService.NonExistentQueue"))
+        Err(
+            AwsError::client("QueueDoesNotExist", "The specified queue does not exist.")
+                .query("AWS.SimpleQueueService.NonExistentQueue"),
+        )
     }
 }
 
@@ -147,8 +165,10 @@ fn get_queue_url(state: &EndpointState, req: &Value) -> Result<Value, AwsError> 
     if lock(&state.sqs).queues.contains_key(name) {
         Ok(json!({"QueueUrl": format!("{}/{}/{name}", state.base_url, state.config.account_id)}))
     } else {
-        Err(AwsError::client("QueueDoesNotExist", "The specified queue does not exist.")
-            .query("AWS.SimpleQueueService.NonExistentQueue"))
+        Err(
+            AwsError::client("QueueDoesNotExist", "The specified queue does not exist.")
+                .query("AWS.SimpleQueueService.NonExistentQueue"),
+        )
     }
 }
 
@@ -165,7 +185,8 @@ fn valid_fifo_id(s: &str) -> bool {
 }
 
 fn valid_body_chars(body: &str) -> bool {
-    body.chars().all(|c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
+    body.chars()
+        .all(|c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
 }
 
 /// Bytes SQS counts against the size limit: body plus attribute names, types and values.
@@ -184,7 +205,10 @@ fn size_of(entry: &Value) -> usize {
 
 /// Request-level checks of one message (errors fail the whole request, as in SQS).
 fn check_message(fifo: bool, entry: &Value) -> Result<Message, AwsError> {
-    let body = entry["MessageBody"].as_str().filter(|b| !b.is_empty()).ok_or_else(|| missing("MessageBody"))?;
+    let body = entry["MessageBody"]
+        .as_str()
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| missing("MessageBody"))?;
     if body.len() > MAX_BYTES {
         return Err(invalid(format!(
             "One or more parameters are invalid. Reason: Message must be shorter than {MAX_BYTES} bytes."
@@ -213,7 +237,10 @@ fn check_message(fifo: bool, entry: &Value) -> Result<Message, AwsError> {
             "The request include parameter MessageDeduplicationId that is not valid for this queue type",
         ));
     }
-    let attributes_md5 = entry["MessageAttributes"].as_object().filter(|m| !m.is_empty()).map(attributes_md5);
+    let attributes_md5 = entry["MessageAttributes"]
+        .as_object()
+        .filter(|m| !m.is_empty())
+        .map(attributes_md5);
     Ok(Message {
         body: body.to_owned(),
         group_id,
@@ -272,8 +299,9 @@ fn send_one(state: &EndpointState, req: &Value) -> Result<Value, AwsError> {
     let fifo = name.ends_with(".fifo");
     let m = check_message(fifo, req)?;
     if !valid_body_chars(&m.body) {
-        return Err(AwsError::client("InvalidMessageContents", "Invalid characters found.")
-            .query("InvalidMessageContents"));
+        return Err(
+            AwsError::client("InvalidMessageContents", "Invalid characters found.").query("InvalidMessageContents")
+        );
     }
     Ok(store(&mut lock(&state.sqs), &name, fifo, m))
 }
@@ -283,27 +311,36 @@ fn send_batch(state: &EndpointState, req: &Value) -> Result<Value, AwsError> {
     let fifo = name.ends_with(".fifo");
     let entries = req["Entries"].as_array().ok_or_else(|| missing("Entries"))?;
     if entries.is_empty() {
-        return Err(AwsError::client("EmptyBatchRequest", "There should be at least one SendMessageBatchRequestEntry in the request.")
-            .query("AWS.SimpleQueueService.EmptyBatchRequest"));
+        return Err(AwsError::client(
+            "EmptyBatchRequest",
+            "There should be at least one SendMessageBatchRequestEntry in the request.",
+        )
+        .query("AWS.SimpleQueueService.EmptyBatchRequest"));
     }
     if entries.len() > MAX_ENTRIES {
         return Err(AwsError::client(
             "TooManyEntriesInBatchRequest",
-            format!("Maximum number of entries per request are {MAX_ENTRIES}. You have sent {}.", entries.len()),
+            format!(
+                "Maximum number of entries per request are {MAX_ENTRIES}. You have sent {}.",
+                entries.len()
+            ),
         )
         .query("AWS.SimpleQueueService.TooManyEntriesInBatchRequest"));
     }
     let mut ids = BTreeSet::new();
     for e in entries {
         let id = e["Id"].as_str().ok_or_else(|| missing("Id"))?;
-        let valid = (1..=80).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let valid =
+            (1..=80).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !valid {
             return Err(AwsError::client("InvalidBatchEntryId", "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.")
                 .query("AWS.SimpleQueueService.InvalidBatchEntryId"));
         }
         if !ids.insert(id) {
-            return Err(AwsError::client("BatchEntryIdsNotDistinct", format!("Id {id} repeated."))
-                .query("AWS.SimpleQueueService.BatchEntryIdsNotDistinct"));
+            return Err(
+                AwsError::client("BatchEntryIdsNotDistinct", format!("Id {id} repeated."))
+                    .query("AWS.SimpleQueueService.BatchEntryIdsNotDistinct"),
+            );
         }
     }
     let total: usize = entries.iter().map(size_of).sum();
