@@ -20,6 +20,7 @@
 
 mod client;
 mod config;
+mod context;
 mod error;
 mod model;
 mod ops;
@@ -28,6 +29,7 @@ mod stats;
 
 pub use client::HubSpotClient;
 pub use config::{AccessToken, BASE_URL_ENV, ClientConfig, DEFAULT_BASE_URL};
+pub use context::{DealContext, DealContextRequest};
 pub use error::{ApiError, ApiErrorBody, ErrorClass, ErrorDetail, HubSpotError};
 pub use model::{
     AssociationList, AssociationRef, BatchRead, CrmObject, Filter, FilterGroup, FilterOperator, NextPage, ObjectType,

@@ -218,3 +218,34 @@ async fn missing_deal_is_not_found_and_permanent() {
     assert!(matches!(invalid, hubspot::HubSpotError::InvalidInput { .. }));
     assert_eq!(server.request_count(), 1, "invalid ids never reach the wire");
 }
+
+#[tokio::test]
+async fn deal_context_needs_at_most_three_requests_in_two_round_trips() {
+    let server = server().await;
+    let client = client(&server);
+    let request = hubspot::DealContextRequest {
+        deal_properties: &["dealname", "amount"],
+        company_properties: &["name", "country"],
+        contact_properties: &["email", "jobtitle"],
+        max_contacts: 10,
+        primary_company_only: true,
+    };
+    let context = client.get_deal_context(DEAL, &request).await.unwrap();
+    assert_eq!(context.deal.property("dealname"), Some("Acme migration #AWS"));
+    assert_eq!(context.primary_company().and_then(|c| c.property("name")), Some("Acme"));
+    assert_eq!(context.companies.results.len(), 1, "primary only");
+    assert_eq!(context.contacts.results.len(), 2);
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths.len(), 3);
+    assert_eq!(paths[0], "/crm/v3/objects/deals/101");
+    assert!(paths.contains(&"/crm/v3/objects/companies/batch/read".to_owned()));
+    assert!(paths.contains(&"/crm/v3/objects/contacts/batch/read".to_owned()));
+
+    server
+        .seed(ServerType::Deals, "102", [("dealname", "Lonely deal")])
+        .unwrap();
+    server.clear_requests();
+    let lonely = client.get_deal_context("102", &request).await.unwrap();
+    assert!(lonely.primary_company().is_none() && lonely.contacts.results.is_empty());
+    assert_eq!(server.request_count(), 1, "nothing associated: no batch reads");
+}
