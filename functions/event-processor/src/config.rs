@@ -14,7 +14,7 @@
 //! Empty values count as unset. The standard AWS SDK variables (`AWS_REGION`, credentials,
 //! `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`) are read by the SDK itself.
 
-use std::fmt;
+pub use partner_central::Catalog;
 
 use crate::metrics::DEFAULT_NAMESPACE;
 
@@ -37,31 +37,6 @@ pub mod vars {
     pub const SYNC_QUEUE_MAX_RECEIVE_COUNT: &str = "SYNC_QUEUE_MAX_RECEIVE_COUNT";
     /// Metrics namespace.
     pub const METRICS_NAMESPACE: &str = "METRICS_NAMESPACE";
-}
-
-/// The Partner Central catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Catalog {
-    /// Production catalog.
-    Aws,
-    /// Sandbox catalog (testing).
-    Sandbox,
-}
-
-impl Catalog {
-    /// The API value (`AWS` / `Sandbox`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Aws => "AWS",
-            Self::Sandbox => "Sandbox",
-        }
-    }
-}
-
-impl fmt::Display for Catalog {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A configuration problem, naming the variable.

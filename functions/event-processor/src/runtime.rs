@@ -10,6 +10,7 @@ use aws_config::BehaviorVersion;
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use hubspot::{ClientConfig, HubSpotClient, HubSpotError};
 use lambda_runtime::LambdaEvent;
+use partner_central::{AssumeRole, PartnerCentral, PartnerCentralConfig};
 use tokio::time::Instant;
 
 use crate::config::{Config, ConfigError};
@@ -62,15 +63,31 @@ pub async fn read_token(sdk: &aws_config::SdkConfig, arn: &str) -> Result<String
     }
 }
 
-/// Builds everything an execution environment needs, once.
+/// Builds everything an execution environment needs, once, from the standard AWS SDK environment (region,
+/// credentials, `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` overrides).
 pub async fn cold_start(config: Config) -> Result<App, StartupError> {
     let sdk = aws_config::defaults(BehaviorVersion::latest()).load().await;
-    let token = read_token(&sdk, &config.hubspot_token_secret_arn).await?;
+    cold_start_with(&sdk, config).await
+}
+
+/// [`cold_start`] with a given SDK configuration: reads the token secret, builds the HubSpot client and the
+/// Partner Central client (us-east-1; with `PARTNER_CENTRAL_ROLE_ARN` an assume-role provider whose credentials
+/// the SDK caches and refreshes before expiry).
+pub async fn cold_start_with(sdk: &aws_config::SdkConfig, config: Config) -> Result<App, StartupError> {
+    let token = read_token(sdk, &config.hubspot_token_secret_arn).await?;
     let hubspot = HubSpotClient::new(ClientConfig::new(token).with_base_url(config.hubspot_api_base_url.clone()))?;
+    let mut pc_config = PartnerCentralConfig::new(config.catalog);
+    pc_config.assume_role = config.partner_central_role_arn.clone().map(|role_arn| AssumeRole {
+        role_arn,
+        external_id: config.partner_central_external_id.clone(),
+        session_name: None,
+    });
+    let partner_central = PartnerCentral::new(sdk, pc_config).await;
+    let metrics = Arc::new(Metrics::new(config.metrics_namespace.clone()));
     let services = Services {
         hubspot,
-        catalog: config.catalog,
-        metrics: Arc::new(Metrics::new(config.metrics_namespace.clone())),
+        partner_central,
+        metrics,
     };
     Ok(App::new(Arc::new(services), &config))
 }

@@ -3,10 +3,9 @@
 
 use std::sync::Arc;
 
-use hubspot::HubSpotClient;
-
-use crate::config::Catalog;
 use crate::metrics::Metrics;
+use hubspot::HubSpotClient;
+use partner_central::PartnerCentral;
 
 /// Metric name of HubSpot API calls.
 pub const HUBSPOT_API: &str = "HubSpot";
@@ -18,8 +17,8 @@ pub const PARTNER_CENTRAL_API: &str = "PartnerCentral";
 pub struct Services {
     /// HubSpot CRM client (token from Secrets Manager).
     pub hubspot: HubSpotClient,
-    /// Partner Central catalog in use.
-    pub catalog: Catalog,
+    /// Partner Central client (us-east-1, optional assumed role with cached credentials, write limiter).
+    pub partner_central: PartnerCentral,
     /// Metric collector (API calls and latency are recorded through [`Metrics::timed`]).
     pub metrics: Arc<Metrics>,
 }

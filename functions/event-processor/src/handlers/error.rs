@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use hubspot::{ErrorClass as HubSpotClass, HubSpotError};
+use partner_central::{ErrorClass as PcClass, PcError};
 
 use crate::outcome::{Classify, FailureClass};
 
@@ -16,6 +17,9 @@ pub enum HandlerError {
     /// A HubSpot call failed (classified by the HubSpot client).
     #[error(transparent)]
     HubSpot(#[from] HubSpotError),
+    /// A Partner Central call failed (classified by the Partner Central client).
+    #[error(transparent)]
+    PartnerCentral(#[from] PcError),
     /// The object's data cannot be synced as it is (e.g. a required value is missing or invalid). Acknowledged and
     /// surfaced on the deal; a later change to the object produces a new event.
     #[error("invalid data for {object}: {reason}")]
@@ -42,6 +46,11 @@ impl Classify for HandlerError {
                 HubSpotClass::Permanent => FailureClass::Permanent,
                 HubSpotClass::Config => FailureClass::Config,
             },
+            Self::PartnerCentral(e) => match e.class() {
+                PcClass::Transient => FailureClass::Transient,
+                PcClass::Permanent => FailureClass::Permanent,
+                PcClass::Config => FailureClass::Config,
+            },
             Self::InvalidData { .. } => FailureClass::Permanent,
             Self::RulesNotImplemented { .. } => FailureClass::Config,
         }
@@ -60,6 +69,24 @@ impl Classify for HandlerError {
                 HubSpotError::Decode { .. } => "hubspot.decode",
                 HubSpotError::InvalidInput { .. } => "hubspot.invalid_input",
                 HubSpotError::Config(_) => "hubspot.config",
+            },
+            Self::PartnerCentral(e) => match e {
+                PcError::Throttled { .. } => "pc.throttled",
+                PcError::ServiceFault { .. } => "pc.service_fault",
+                PcError::Timeout { .. } => "pc.timeout",
+                PcError::Network { .. } => "pc.network",
+                PcError::QuotaExceeded { .. } => "pc.quota_exceeded",
+                PcError::Conflict { .. } => "pc.conflict",
+                PcError::ConflictRetriesExhausted { .. } => "pc.conflict_retries_exhausted",
+                PcError::ClientTokenConflict { .. } => "pc.client_token_conflict",
+                PcError::Validation { .. } => "pc.validation",
+                PcError::NotFound { .. } => "pc.not_found",
+                PcError::NotEditable { .. } => "pc.not_editable",
+                PcError::AccessDenied { .. } => "pc.access_denied",
+                PcError::Auth { .. } => "pc.auth",
+                PcError::Construction { .. } => "pc.construction",
+                PcError::Other { .. } => "pc.other",
+                PcError::InvalidArgument(_) => "pc.invalid_argument",
             },
             Self::InvalidData { .. } => "invalid_data",
             Self::RulesNotImplemented { .. } => "rules_not_implemented",

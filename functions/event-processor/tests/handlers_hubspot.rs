@@ -1,0 +1,279 @@
+//! The real handlers and HubSpot client against the local HubSpot server, through the whole `App` (engine, router,
+//! metrics): one HubSpot read per coalesced object, and each HubSpot failure class mapped to the right record
+//! outcome (429 daily / 5xx -> transient, 401 -> config, 404 -> permanent, ten-secondly 429 retried by the client).
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aws_lambda_events::event::sqs::SqsEvent;
+use event_processor::config::{Config, vars};
+use event_processor::handlers::deal::{DealHandler, DealSyncPlan};
+use event_processor::metrics::Metrics;
+use event_processor::outcome::{FailureClass, RecordStatus};
+use event_processor::runtime::App;
+use event_processor::services::{HUBSPOT_API, Services};
+use hubspot::{ClientConfig, HubSpotClient, RetryPolicy};
+use hubspot_server::{Fault, FaultRule, HubSpotServer, ObjectType, ServerConfig};
+use partner_central::{Catalog, PartnerCentral, PartnerCentralConfig};
+use serde_json::Value;
+
+fn fixture(name: &str) -> SqsEvent {
+    let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn config() -> Config {
+    let env: HashMap<&str, &str> = HashMap::from([
+        (
+            vars::HUBSPOT_ACCESS_TOKEN_SECRET_ARN,
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:hubspot-AbCdEf",
+        ),
+        (vars::PARTNER_CENTRAL_CATALOG, "Sandbox"),
+        (vars::SYNC_QUEUE_MAX_RECEIVE_COUNT, "3"),
+    ]);
+    Config::from_lookup(|k| env.get(k).map(|v| (*v).to_owned())).unwrap()
+}
+
+/// The app wired to the HubSpot server; Partner Central points at a closed port (no handler calls it yet).
+async fn app(server: &HubSpotServer, token: &str) -> App {
+    let hubspot = HubSpotClient::new(
+        ClientConfig::new(token)
+            .with_base_url(server.base_url())
+            .with_retry(RetryPolicy::fast_for_tests()),
+    )
+    .unwrap();
+    let mut pc = PartnerCentralConfig::new(Catalog::Sandbox);
+    pc.endpoint_url = Some("http://127.0.0.1:9".to_owned());
+    let partner_central = PartnerCentral::new(&moto_harness::sdk_config_for("http://127.0.0.1:9").await, pc).await;
+    let services = Services {
+        hubspot,
+        partner_central,
+        metrics: Arc::new(Metrics::new("Test")),
+    };
+    App::new(Arc::new(services), &config())
+}
+
+async fn seeded_server() -> HubSpotServer {
+    let server = HubSpotServer::start(ServerConfig::default()).await.unwrap();
+    server
+        .seed(
+            ObjectType::Deals,
+            "9001",
+            [("dealname", "Acme #AWS"), ("amount", "1000")],
+        )
+        .unwrap();
+    server
+        .seed(ObjectType::Deals, "9004", [("dealname", "Globex #AWS")])
+        .unwrap();
+    server
+        .seed(ObjectType::Companies, "555", [("name", "Acme"), ("country", "Germany")])
+        .unwrap();
+    server
+        .seed(ObjectType::Companies, "556", [("name", "Acme Holding")])
+        .unwrap();
+    server
+        .seed(
+            ObjectType::Contacts,
+            "777",
+            [("email", "cto@acme.example"), ("jobtitle", "CTO")],
+        )
+        .unwrap();
+    server
+        .seed(ObjectType::Contacts, "778", [("email", "cfo@acme.example")])
+        .unwrap();
+    server
+        .seed(ObjectType::Notes, "31415", [("hs_note_body", "<p>Call next week</p>")])
+        .unwrap();
+    server
+        .associate(ObjectType::Deals, "9001", ObjectType::Companies, "556")
+        .unwrap();
+    server.associate_primary_company("9001", "555").unwrap();
+    server
+        .associate(ObjectType::Deals, "9001", ObjectType::Contacts, "777")
+        .unwrap();
+    server
+        .associate(ObjectType::Deals, "9001", ObjectType::Contacts, "778")
+        .unwrap();
+    server
+        .associate(ObjectType::Notes, "31415", ObjectType::Deals, "9001")
+        .unwrap();
+    server
+        .associate(ObjectType::Companies, "555", ObjectType::Deals, "9004")
+        .unwrap();
+    server
+}
+
+fn statuses(report: &event_processor::engine::BatchReport) -> Vec<RecordStatus> {
+    report.records.iter().map(|r| r.status.clone()).collect()
+}
+
+#[tokio::test]
+async fn three_events_of_one_deal_make_one_hubspot_read() {
+    let server = seeded_server().await;
+    let app = app(&server, server.token()).await;
+    let report = app.run_batch(&fixture("coalesce-one-deal.json"), None).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(
+        (requests[0].method.as_str(), requests[0].path.as_str()),
+        ("GET", "/crm/v3/objects/deals/9001")
+    );
+    assert_eq!(
+        requests[0].query_list("associations"),
+        vec!["companies", "contacts", "notes"]
+    );
+    assert_eq!(app.services().metrics.api_calls(HUBSPOT_API), 1);
+    // The sync rules are issue 5: the records fail as config (retried, then DLQ), never acknowledged unsynced.
+    let expected = RecordStatus::Failed {
+        class: FailureClass::Config,
+        code: "rules_not_implemented".into(),
+    };
+    assert_eq!(statuses(&report), vec![expected; 3]);
+    assert_eq!(report.failed_ids(), vec!["msg-00", "msg-01", "msg-02"]);
+
+    let lines = app.services().metrics.flush_at(1);
+    let docs: Vec<Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let deal = docs.iter().find(|d| d["EventType"] == "deal.propertyChange").unwrap();
+    assert_eq!(deal["FailedConfig"], 3);
+    let api = docs.iter().find(|d| d["Api"] == "HubSpot").unwrap();
+    assert_eq!(api["ApiCalls"], 1);
+}
+
+#[tokio::test]
+async fn deal_plan_comes_from_the_single_read() {
+    let server = seeded_server().await;
+    let app = app(&server, server.token()).await;
+    let plan = DealHandler::new(app.services().clone()).plan("9001").await.unwrap();
+    assert_eq!(
+        plan,
+        DealSyncPlan {
+            deal_id: "9001".into(),
+            company_id: Some("555".into()),
+            contact_ids: vec!["777".into(), "778".into()],
+            note_count: 1,
+            opportunity_id: None,
+            associations_truncated: false,
+        }
+    );
+    assert_eq!(plan.hubspot_reads(), 3);
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn mixed_batch_reads_each_object_once_and_skips_unsupported() {
+    let server = seeded_server().await;
+    let app = app(&server, server.token()).await;
+    let report = app.run_batch(&fixture("mixed-batch.json"), None).await.unwrap();
+    let mut paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        vec![
+            "/crm/v3/objects/companies/555",
+            "/crm/v3/objects/contacts/777",
+            "/crm/v3/objects/deals/9001",
+            "/crm/v3/objects/deals/9004",
+            "/crm/v3/objects/notes/31415",
+        ]
+    );
+    assert!(server.requests().iter().all(|r| r.authorized && r.method == "GET"));
+    for i in [6, 7, 8] {
+        assert!(matches!(report.records[i].status, RecordStatus::Skipped { .. }));
+    }
+    assert_eq!(
+        report.failed_ids().len(),
+        7,
+        "handled records fail as config until issue 5's rules exist"
+    );
+}
+
+#[tokio::test]
+async fn deleted_deal_is_a_permanent_failure_and_acknowledged() {
+    let server = seeded_server().await;
+    let app = app(&server, server.token()).await;
+    let mut batch = fixture("coalesce-one-deal.json");
+    for r in &mut batch.records {
+        let body = r
+            .body
+            .take()
+            .unwrap()
+            .replace("\"objectId\":\"9001\"", "\"objectId\":\"424242\"");
+        r.body = Some(body);
+    }
+    let report = app.run_batch(&batch, None).await.unwrap();
+    assert!(report.failed_ids().is_empty());
+    assert_eq!(
+        statuses(&report),
+        vec![
+            RecordStatus::FailedPermanent {
+                code: "hubspot.not_found".into()
+            };
+            3
+        ]
+    );
+}
+
+#[tokio::test]
+async fn hubspot_failures_map_to_record_outcomes() {
+    let cases: Vec<(&str, Option<Fault>, bool, RecordStatus, usize)> = vec![
+        (
+            "daily limit: not retried by the client, transient for SQS",
+            Some(Fault::daily()),
+            true,
+            RecordStatus::Failed {
+                class: FailureClass::Transient,
+                code: "hubspot.rate_limited".into(),
+            },
+            1,
+        ),
+        (
+            "ten-secondly limit once: retried by the client, then the deal is read",
+            Some(Fault::ten_secondly()),
+            true,
+            RecordStatus::Failed {
+                class: FailureClass::Config,
+                code: "rules_not_implemented".into(),
+            },
+            2,
+        ),
+        (
+            "persistent 503: transient",
+            Some(Fault::status(503)),
+            true,
+            RecordStatus::Failed {
+                class: FailureClass::Transient,
+                code: "hubspot.server".into(),
+            },
+            RetryPolicy::fast_for_tests().max_attempts as usize,
+        ),
+        (
+            "wrong token: config",
+            None,
+            false,
+            RecordStatus::Failed {
+                class: FailureClass::Config,
+                code: "hubspot.auth".into(),
+            },
+            1,
+        ),
+    ];
+    for (name, fault, good_token, expected, requests) in cases {
+        let server = seeded_server().await;
+        if let Some(fault) = fault {
+            let count = if matches!(fault, Fault::Status { .. }) { 100 } else { 1 };
+            server.inject(FaultRule::next(count, fault));
+        }
+        let token = if good_token {
+            server.token().to_owned()
+        } else {
+            "pat-wrong".to_owned()
+        };
+        let app = app(&server, &token).await;
+        let report = app.run_batch(&fixture("coalesce-one-deal.json"), None).await.unwrap();
+        assert_eq!(statuses(&report), vec![expected; 3], "{name}");
+        assert_eq!(report.failed_ids().len(), 3, "{name}");
+        assert_eq!(server.request_count(), requests, "{name}");
+    }
+}
