@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+mod batch;
 mod faults;
 mod routes;
 mod schema;

@@ -9,13 +9,16 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::body::Bytes;
 use axum::extract::State as AxumState;
-use axum::http::{HeaderMap, Method, Uri, header::AUTHORIZATION};
+use axum::http::{
+    HeaderMap, Method, Uri,
+    header::{AUTHORIZATION, CONTENT_TYPE},
+};
 use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::faults::{Fault, FaultRule, take_fault};
 use crate::schema::{ObjectType, association_type_id};
-use crate::store::{Store, now_iso};
+use crate::store::Store;
 use crate::wire::{self, RecordedRequest, error_response, json_response, query_list};
 
 /// Mutable server state behind one lock.
@@ -95,6 +98,14 @@ pub async fn handle(
         Some(Fault::Latency(delay)) => tokio::time::sleep(delay).await,
         None => {}
     }
+    let json_body = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("application/json"));
+    if matches!(method.as_str(), "POST" | "PATCH" | "PUT") && !json_body {
+        let message = "Content-Type must be application/json";
+        return error_response(415, "UNSUPPORTED_MEDIA_TYPE", message, None);
+    }
     let mut state = shared.lock();
     dispatch(&mut state, &method, &path, &query, &body)
 }
@@ -106,7 +117,9 @@ fn dispatch(state: &mut State, method: &str, path: &str, query: &str, body: &[u8
         ("GET", ["crm", "v3", "objects", t, id]) => object_type(t).map(|t| get_object(state, t, id, query)),
         ("PATCH", ["crm", "v3", "objects", t, id]) => object_type(t).map(|t| patch_object(state, t, id, body)),
         ("POST", ["crm", "v3", "objects", t]) => object_type(t).map(|t| create_object(state, t, body)),
-        ("POST", ["crm", "v3", "objects", t, "batch", "read"]) => object_type(t).map(|t| batch_read(state, t, body)),
+        ("POST", ["crm", "v3", "objects", t, "batch", "read"]) => {
+            object_type(t).map(|t| crate::batch::batch_read(state, t, body))
+        }
         ("POST", ["crm", "v3", "objects", t, "search"]) => {
             object_type(t).map(|t| crate::search::search(state, t, body))
         }
@@ -307,89 +320,4 @@ fn create_object(state: &mut State, t: ObjectType, body: &[u8]) -> Response {
         Some(object) => json_response(201, state.store.render_object(t, object, &names, &[], 0)),
         None => error_response(500, "INTERNAL_ERROR", "created object vanished", None),
     }
-}
-
-fn string_list(value: Option<&Value>, field: &str) -> Result<Vec<String>, Response> {
-    match value {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| v.as_str().map(str::to_owned))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| {
-                error_response(
-                    400,
-                    "VALIDATION_ERROR",
-                    &format!("Invalid input JSON: `{field}` must be an array of strings"),
-                    None,
-                )
-            }),
-        Some(_) => Err(error_response(
-            400,
-            "VALIDATION_ERROR",
-            &format!("Invalid input JSON: `{field}` must be an array"),
-            None,
-        )),
-    }
-}
-
-fn batch_read(state: &State, t: ObjectType, body: &[u8]) -> Response {
-    let body = match parse_json(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
-    let properties = match string_list(body.get("properties"), "properties") {
-        Ok(properties) => properties,
-        Err(response) => return response,
-    };
-    let Some(inputs) = body.get("inputs").and_then(Value::as_array) else {
-        return error_response(
-            400,
-            "VALIDATION_ERROR",
-            "Invalid input JSON: `inputs` is required",
-            None,
-        );
-    };
-    if inputs.len() > 100 {
-        let message = format!("Too many inputs: {} (the limit is 100)", inputs.len());
-        return error_response(400, "VALIDATION_ERROR", &message, None);
-    }
-    let started = now_iso();
-    let mut results = Vec::new();
-    let mut missing = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for input in inputs {
-        let Some(id) = input.get("id").and_then(Value::as_str) else {
-            return error_response(
-                400,
-                "VALIDATION_ERROR",
-                "Invalid input JSON: each input needs an `id` string",
-                None,
-            );
-        };
-        if !seen.insert(id.to_owned()) {
-            continue;
-        }
-        match state.store.get(t, id) {
-            Some(object) => results.push(state.store.render_object(t, object, &properties, &[], 0)),
-            None => missing.push(id.to_owned()),
-        }
-    }
-    let mut response =
-        json!({"status": "COMPLETE", "results": results, "startedAt": started, "completedAt": now_iso()});
-    if missing.is_empty() {
-        return json_response(200, response);
-    }
-    let message = format!(
-        "Could not get some {} objects, they may be deleted or not exist. Check that ids are valid.",
-        t.upper()
-    );
-    if let Some(obj) = response.as_object_mut() {
-        obj.insert("numErrors".into(), json!(1));
-        obj.insert(
-            "errors".into(),
-            json!([{"status": "error", "category": "OBJECT_NOT_FOUND", "message": message, "context": {"ids": missing}}]),
-        );
-    }
-    json_response(207, response)
 }

@@ -133,6 +133,18 @@ async fn patch_validation_matches_hubspot() {
         !stored.properties.contains_key("amount"),
         "rejected PATCHes change nothing"
     );
+    let untyped = reqwest::Client::new()
+        .patch(format!("{}/crm/v3/objects/deals/101", server.base_url()))
+        .bearer_auth(server.token())
+        .body(r#"{"properties":{"amount":"5"}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        untyped.status().as_u16(),
+        415,
+        "a JSON body needs Content-Type: application/json"
+    );
     let (status, _, body) = send(&server, "GET", "/crm/v3/objects/widgets/1", None).await;
     assert_eq!(status, 400, "{body}");
 }
