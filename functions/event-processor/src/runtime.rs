@@ -42,9 +42,14 @@ pub enum StartupError {
     HubSpot(#[from] HubSpotError),
 }
 
-/// Reads the HubSpot token: the secret's SecretString, trimmed.
+/// Reads the HubSpot token: the secret's SecretString, trimmed. The call goes to the region named in the secret
+/// ARN (a secret can only be read in its own region), falling back to the SDK configuration's region.
 pub async fn read_token(sdk: &aws_config::SdkConfig, arn: &str) -> Result<String, StartupError> {
-    let client = aws_sdk_secretsmanager::Client::new(sdk);
+    let mut builder = aws_sdk_secretsmanager::config::Builder::from(sdk);
+    if let Some(region) = arn_region(arn) {
+        builder = builder.region(aws_sdk_secretsmanager::config::Region::new(region.to_owned()));
+    }
+    let client = aws_sdk_secretsmanager::Client::from_conf(builder.build());
     let secret_error = |detail: String| StartupError::Secret {
         arn: arn.to_owned(),
         detail,
@@ -54,13 +59,32 @@ pub async fn read_token(sdk: &aws_config::SdkConfig, arn: &str) -> Result<String
         .secret_id(arn)
         .send()
         .await
-        .map_err(|e| secret_error(aws_sdk_secretsmanager::error::DisplayErrorContext(e).to_string()))?;
+        .map_err(|e| secret_error(error_chain(&e)))?;
     match output.secret_string().map(str::trim) {
         Some(token) if !token.is_empty() => Ok(token.to_owned()),
         _ => Err(secret_error(
             "the secret has no SecretString (a binary or empty secret)".to_owned(),
         )),
     }
+}
+
+/// The region field of an ARN (`arn:partition:service:region:account:resource`), if present.
+pub fn arn_region(arn: &str) -> Option<&str> {
+    arn.split(':').nth(3).filter(|r| !r.is_empty())
+}
+
+/// An error and its sources on one line (without the SDK's raw-response dump).
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(e) = source {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = e.source();
+    }
+    parts.join(": ")
 }
 
 /// Builds everything an execution environment needs, once, from the standard AWS SDK environment (region,
@@ -181,4 +205,19 @@ pub fn init_logging() {
         .with_target(false)
         .with_env_filter(filter)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_from_secret_arn() {
+        assert_eq!(
+            arn_region("arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf"),
+            Some("eu-west-1")
+        );
+        assert_eq!(arn_region("arn:aws:secretsmanager::123456789012:secret:x"), None);
+        assert_eq!(arn_region("not-an-arn"), None);
+    }
 }
