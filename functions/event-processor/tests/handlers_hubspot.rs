@@ -154,6 +154,7 @@ async fn deal_plan_comes_from_the_single_read() {
             contact_ids: vec!["777".into(), "778".into()],
             note_count: 1,
             opportunity_id: None,
+            opportunity: None,
             associations_truncated: false,
         }
     );

@@ -1,5 +1,6 @@
-//! Deal handler: reads the deal with its properties and company/contact/note associations in one HubSpot call and
-//! derives the [`DealSyncPlan`] (which objects a sync would read and whether an opportunity is linked). The sync
+//! Deal handler: reads the deal with its properties and company/contact/note associations in one HubSpot call,
+//! and, when the deal is already linked to an opportunity, that opportunity's review status and LastModifiedDate in
+//! one Partner Central read; from these it derives the [`DealSyncPlan`] (what a sync would work from). The sync
 //! rules themselves (scope, mapping, create/update, write-back) are issue 5's `TODO(issue 5)` seam: until then the
 //! handler fails with [`HandlerError::RulesNotImplemented`] (records retried, then DLQ) instead of faking success.
 
@@ -10,7 +11,7 @@ use sync_events::SyncEvent;
 
 use super::{BoxFuture, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
 use crate::outcome::Completion;
-use crate::services::{HUBSPOT_API, Services};
+use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API, Services};
 
 /// Deal properties read for a sync (unknown properties are ignored by HubSpot; null values are normal).
 pub const DEAL_PROPERTIES: &[&str] = &[
@@ -39,8 +40,10 @@ pub struct DealSyncPlan {
     pub contact_ids: Vec<String>,
     /// Associated notes.
     pub note_count: usize,
-    /// The linked Partner Central opportunity, when the deal was synced before.
+    /// The linked Partner Central opportunity (`aws_opportunity_id`), when the deal was synced before.
     pub opportunity_id: Option<String>,
+    /// Its current state, once read from Partner Central ([`DealHandler::plan`] fills it).
+    pub opportunity: Option<LinkedOpportunity>,
     /// Whether HubSpot truncated an association list (more than one read returns).
     pub associations_truncated: bool,
 }
@@ -64,6 +67,7 @@ impl DealSyncPlan {
             contact_ids,
             note_count: deal.associated_ids(ObjectType::Notes).len(),
             opportunity_id: deal.property("aws_opportunity_id").map(str::to_owned),
+            opportunity: None,
             associations_truncated,
         }
     }
@@ -72,6 +76,15 @@ impl DealSyncPlan {
     pub fn hubspot_reads(&self) -> usize {
         1 + usize::from(self.company_id.is_some()) + usize::from(!self.contact_ids.is_empty())
     }
+}
+
+/// The state of the opportunity a deal is linked to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedOpportunity {
+    /// `LifeCycle.ReviewStatus` (exact API spelling, e.g. `In review`), if set.
+    pub review_status: Option<String>,
+    /// `LastModifiedDate` (RFC 3339), the optimistic-lock token an update must carry.
+    pub last_modified: String,
 }
 
 /// The deal handler.
@@ -86,14 +99,31 @@ impl DealHandler {
         Self { services }
     }
 
-    /// Reads the deal (one HubSpot call) and derives its plan.
+    /// Reads the deal (one HubSpot call) and, if linked, its opportunity (one Partner Central read).
     pub async fn plan(&self, deal_id: &str) -> Result<DealSyncPlan, HandlerError> {
         let s = &self.services;
         let deal = s
             .metrics
             .timed(HUBSPOT_API, s.hubspot.get_deal(deal_id, DEAL_PROPERTIES))
             .await?;
-        Ok(DealSyncPlan::from_deal(&deal))
+        let mut plan = DealSyncPlan::from_deal(&deal);
+        if let Some(id) = &plan.opportunity_id {
+            let current = s
+                .metrics
+                .timed(PARTNER_CENTRAL_API, s.partner_central.get_opportunity(id))
+                .await?;
+            plan.opportunity = Some(LinkedOpportunity {
+                review_status: current
+                    .life_cycle()
+                    .and_then(|l| l.review_status())
+                    .map(|r| r.as_str().to_owned()),
+                last_modified: current
+                    .last_modified_date()
+                    .fmt(aws_smithy_types::date_time::Format::DateTime)
+                    .unwrap_or_default(),
+            });
+        }
+        Ok(plan)
     }
 }
 
@@ -113,6 +143,7 @@ impl ObjectHandler for DealHandler {
                 object = %target, events = events.len(), company = plan.company_id.as_deref().unwrap_or(""),
                 contacts = plan.contact_ids.len(), notes = plan.note_count,
                 linked_opportunity = plan.opportunity_id.as_deref().unwrap_or(""),
+                review_status = plan.opportunity.as_ref().and_then(|o| o.review_status.as_deref()).unwrap_or(""),
                 truncated = plan.associations_truncated, "deal read for sync"
             );
             // TODO(issue 5): scope check (tag / boolean property), echo suppression (changeSource/appId + owned

@@ -1,0 +1,167 @@
+//! The deal handler with both real clients: a deal linked to an opportunity (`aws_opportunity_id`) is read from the
+//! local HubSpot server and its opportunity from the local, model-validating Partner Central server (one read
+//! each); Partner Central failures map to record outcomes (not found -> permanent, AccessDenied -> config,
+//! persistent throttling -> transient).
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_lambda_events::event::sqs::SqsEvent;
+use event_processor::config::{Config, vars};
+use event_processor::handlers::deal::{DealHandler, LinkedOpportunity};
+use event_processor::metrics::Metrics;
+use event_processor::outcome::{FailureClass, RecordStatus};
+use event_processor::runtime::App;
+use event_processor::services::{HUBSPOT_API, PARTNER_CENTRAL_API, Services};
+use hubspot::{ClientConfig, HubSpotClient, RetryPolicy};
+use hubspot_server::{HubSpotServer, ObjectType, ServerConfig};
+use partner_central::{Catalog, PartnerCentral, PartnerCentralConfig};
+use partner_central_server::{FaultKind, PartnerCentralServer};
+use serde_json::json;
+
+struct Env {
+    hubspot: HubSpotServer,
+    pc: PartnerCentralServer,
+    app: App,
+    opportunity: String,
+}
+
+async fn env() -> Env {
+    let pc = PartnerCentralServer::start().await.unwrap();
+    let opportunity = pc.seed_opportunity(
+        "Sandbox",
+        json!({"Project": {"Title": "Acme data platform"}, "LifeCycle": {"Stage": "Qualified"}}),
+    );
+    let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
+    hubspot
+        .seed(
+            ObjectType::Deals,
+            "9001",
+            [("dealname", "Acme #AWS"), ("aws_opportunity_id", opportunity.as_str())],
+        )
+        .unwrap();
+    let hubspot_client = HubSpotClient::new(
+        ClientConfig::new(hubspot.token())
+            .with_base_url(hubspot.base_url())
+            .with_retry(RetryPolicy::fast_for_tests()),
+    )
+    .unwrap();
+    let mut pc_config = PartnerCentralConfig::new(Catalog::Sandbox);
+    pc_config.endpoint_url = Some(pc.endpoint_url());
+    pc_config.max_attempts = 2;
+    pc_config.initial_backoff = Duration::from_millis(1);
+    let partner_central = PartnerCentral::new(&moto_harness::sdk_config_for(&pc.endpoint_url()).await, pc_config).await;
+    let services = Services {
+        hubspot: hubspot_client,
+        partner_central,
+        metrics: Arc::new(Metrics::new("Test")),
+    };
+    let vars: HashMap<&str, &str> = HashMap::from([
+        (
+            vars::HUBSPOT_ACCESS_TOKEN_SECRET_ARN,
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbCdEf",
+        ),
+        (vars::PARTNER_CENTRAL_CATALOG, "Sandbox"),
+    ]);
+    let config = Config::from_lookup(|k| vars.get(k).map(|v| (*v).to_owned())).unwrap();
+    Env {
+        hubspot,
+        pc,
+        app: App::new(Arc::new(services), &config),
+        opportunity,
+    }
+}
+
+fn fixture() -> SqsEvent {
+    let path = format!("{}/fixtures/coalesce-one-deal.json", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn linked_deal_reads_its_opportunity_once() {
+    let env = env().await;
+    env.pc.set_review_status(&env.opportunity, "In review");
+    let plan = DealHandler::new(env.app.services().clone()).plan("9001").await.unwrap();
+    let stored = env.pc.opportunity(&env.opportunity).unwrap();
+    assert_eq!(plan.opportunity_id.as_deref(), Some(env.opportunity.as_str()));
+    let LinkedOpportunity {
+        review_status,
+        last_modified,
+    } = plan.opportunity.unwrap();
+    assert_eq!(review_status.as_deref(), Some("In review"));
+    let stored_date = chrono_free_seconds(stored["LastModifiedDate"].as_str().unwrap());
+    assert_eq!(chrono_free_seconds(&last_modified), stored_date);
+    assert_eq!(env.pc.count("GetOpportunity"), 1);
+    assert_eq!(env.pc.writes(), 0);
+    assert_eq!(env.hubspot.request_count(), 1);
+}
+
+/// `2026-11-29T00:00:00.123Z` -> `2026-11-29T00:00:00` (the SDK re-renders fractional seconds).
+fn chrono_free_seconds(date: &str) -> String {
+    date.chars().take(19).collect()
+}
+
+#[tokio::test]
+async fn three_events_make_one_read_per_api() {
+    let env = env().await;
+    let report = env.app.run_batch(&fixture(), None).await.unwrap();
+    assert_eq!(env.hubspot.request_count(), 1);
+    assert_eq!(env.pc.reads(), 1);
+    assert_eq!(env.pc.writes(), 0);
+    assert_eq!(env.app.services().metrics.api_calls(HUBSPOT_API), 1);
+    assert_eq!(env.app.services().metrics.api_calls(PARTNER_CENTRAL_API), 1);
+    let expected = RecordStatus::Failed {
+        class: FailureClass::Config,
+        code: "rules_not_implemented".into(),
+    };
+    assert!(report.records.iter().all(|r| r.status == expected));
+}
+
+#[tokio::test]
+async fn partner_central_failures_map_to_record_outcomes() {
+    // Opportunity gone: permanent, acknowledged.
+    let env = env().await;
+    env.hubspot
+        .seed(
+            ObjectType::Deals,
+            "9001",
+            [("dealname", "Acme #AWS"), ("aws_opportunity_id", "O9999999")],
+        )
+        .unwrap();
+    let report = env.app.run_batch(&fixture(), None).await.unwrap();
+    assert!(report.failed_ids().is_empty());
+    assert!(report.records.iter().all(|r| r.status
+        == RecordStatus::FailedPermanent {
+            code: "pc.not_found".into()
+        }));
+
+    // AccessDenied: config, retried by SQS.
+    let env = self::env().await;
+    env.pc.inject_fault(FaultKind::AccessDenied, 10);
+    let report = env.app.run_batch(&fixture(), None).await.unwrap();
+    assert_eq!(report.failed_ids().len(), 3);
+    assert!(report.records.iter().all(|r| r.status
+        == RecordStatus::Failed {
+            class: FailureClass::Config,
+            code: "pc.access_denied".into()
+        }));
+
+    // Throttling beyond the SDK's retries: transient.
+    let env = self::env().await;
+    env.pc.inject_fault(FaultKind::Throttling, 10);
+    let report = env.app.run_batch(&fixture(), None).await.unwrap();
+    assert_eq!(report.failed_ids().len(), 3);
+    assert!(report.records.iter().all(|r| r.status
+        == RecordStatus::Failed {
+            class: FailureClass::Transient,
+            code: "pc.throttled".into()
+        }));
+    assert_eq!(
+        env.pc.count("GetOpportunity"),
+        2,
+        "the SDK retried once (max_attempts 2)"
+    );
+}
