@@ -340,3 +340,18 @@ async fn order_within_each_group_is_batch_order() {
     let distinct: BTreeSet<&String> = called.iter().collect();
     assert_eq!(distinct.len(), called.len());
 }
+
+#[tokio::test]
+async fn a_panicking_handler_fails_its_records_not_the_invocation() {
+    let engine = engine(Double::new().script("k2", vec![Script::Panic]));
+    let report = engine.run(&mixed_batch(), None).await.unwrap();
+    assert_eq!(report.failed_ids(), expected_failed(&[2]));
+    assert_eq!(
+        report.records[2].status,
+        RecordStatus::Failed {
+            class: FailureClass::Config,
+            code: "handler_panic".into()
+        }
+    );
+    assert_eq!(engine.processor().called_messages(), expected_attempted(&[2]));
+}

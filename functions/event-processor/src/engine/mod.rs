@@ -14,8 +14,10 @@
 //! - Before the Lambda deadline (minus a margin) remaining records are reported failed unprocessed, and a unit that
 //!   runs into the deadline is cancelled and reported failed, so the invocation itself never times out (which
 //!   would redeliver the records that did succeed).
-//! - Per-record errors never fail the invocation; only a record without a messageId does (see [`RecordError`]).
+//! - Per-record errors never fail the invocation, not even a handler panic (contained by [`guard`], reported as a
+//!   failed record); only a record without a messageId does (see [`RecordError`]).
 
+pub mod guard;
 pub mod plan;
 pub mod record;
 
@@ -275,10 +277,10 @@ impl<P: RecordProcessor> BatchEngine<P> {
         record_count: usize,
         deadline: Option<Instant>,
     ) -> RecordStatus {
-        let work = self.processor.process(key, items);
-        let result = match deadline {
+        let work = guard::CatchUnwind::new(self.processor.process(key, items));
+        let outcome = match deadline {
             Some(d) => match tokio::time::timeout_at(d - self.config.deadline_margin, work).await {
-                Ok(result) => result,
+                Ok(outcome) => outcome,
                 Err(_) => {
                     return RecordStatus::Failed {
                         class: FailureClass::Transient,
@@ -287,6 +289,13 @@ impl<P: RecordProcessor> BatchEngine<P> {
                 }
             },
             None => work.await,
+        };
+        let Ok(result) = outcome else {
+            tracing::error!(key = ?key, "handler panicked; its records are reported failed");
+            return RecordStatus::Failed {
+                class: FailureClass::Config,
+                code: Cow::Borrowed("handler_panic"),
+            };
         };
         match result {
             Ok(Completion::Processed { action }) => RecordStatus::Processed {

@@ -48,6 +48,7 @@ pub enum Script {
     Fail(FailureClass),
     SkipObject,
     Sleep(Duration),
+    Panic,
 }
 
 #[derive(Debug, Default)]
@@ -138,6 +139,7 @@ impl RecordProcessor for Double {
             Script::Ok => Ok(Completion::processed("synced")),
             Script::SkipObject => Ok(Completion::skipped("not_in_scope")),
             Script::Fail(class) => Err(TestError(class)),
+            Script::Panic => panic!("scripted handler bug"),
             Script::Sleep(d) => {
                 tokio::time::sleep(d).await;
                 Ok(Completion::processed("slow"))
