@@ -1,5 +1,7 @@
-//! The client-side write limiter with real (short) runs: writes arrive at the server >= the interval apart, reads are
-//! not delayed, and with the server's 1 write/s quota enabled no write is throttled.
+//! The client-side write limiter with real (short) runs: write starts are spaced by the 1 s interval (exactly
+//! checked with paused time in the unit tests of `limiter.rs`); here writes must arrive at the server at least
+//! 0.9 s apart (100 ms allowance for request latency jitter) with the server's own write limit at 0.9 s, reads are
+//! not delayed, and no write is throttled.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -13,7 +15,7 @@ use partner_central_server::PartnerCentralServer;
 #[tokio::test]
 async fn writes_are_spaced_by_the_interval_under_concurrency() {
     let server = PartnerCentralServer::start().await.unwrap();
-    server.set_write_rate_limit(Some(Duration::from_millis(1000)));
+    server.set_write_rate_limit(Some(Duration::from_millis(900)));
     let mut cfg = config(&server);
     cfg.write_interval = Duration::from_millis(1000);
     cfg.max_attempts = 1; // any server-side throttle would surface as an error
@@ -48,7 +50,7 @@ async fn writes_are_spaced_by_the_interval_under_concurrency() {
     assert_eq!(writes.len(), 3);
     for w in writes.windows(2) {
         let gap = w[1].duration_since(w[0]);
-        assert!(gap >= Duration::from_millis(990), "writes {gap:?} apart");
+        assert!(gap >= Duration::from_millis(900), "writes {gap:?} apart");
     }
     assert!(server.requests().iter().all(|r| r.status == 200));
     let stats = pc.metrics().snapshot();

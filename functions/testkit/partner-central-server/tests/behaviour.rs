@@ -246,14 +246,14 @@ async fn faults_and_write_rate_limit() {
     let (s, _) = call(&server, "ListSolutions", list.clone()).await;
     assert_eq!(s, 200, "operation-scoped fault leaves other operations alone");
 
-    server.set_write_rate_limit(Some(Duration::from_millis(400)));
+    server.set_write_rate_limit(Some(Duration::from_secs(1)));
     let (s, _) = call(&server, "CreateOpportunity", create_body("a")).await;
     assert_eq!(s, 200);
     let (s, e) = call(&server, "CreateOpportunity", create_body("b")).await;
     assert_eq!((s, e["__type"].as_str()), (429, Some("ThrottlingException")));
     let (s, _) = call(&server, "ListSolutions", list.clone()).await;
     assert_eq!(s, 200, "reads are not write-limited");
-    tokio::time::sleep(Duration::from_millis(450)).await;
+    tokio::time::sleep(Duration::from_millis(1050)).await;
     let (s, _) = call(&server, "CreateOpportunity", create_body("b")).await;
     assert_eq!(s, 200);
     assert_eq!(server.writes(), 3);
