@@ -76,6 +76,13 @@ pub struct AssumeRole {
     pub session_name: Option<String>,
 }
 
+/// Environment variable: `AWS` or `Sandbox` (required).
+pub const ENV_CATALOG: &str = "PARTNER_CENTRAL_CATALOG";
+/// Environment variable: role to assume for Partner Central calls (optional).
+pub const ENV_ROLE_ARN: &str = "PARTNER_CENTRAL_ROLE_ARN";
+/// Environment variable: external id for the assume-role call (optional; only with the role ARN).
+pub const ENV_EXTERNAL_ID: &str = "PARTNER_CENTRAL_EXTERNAL_ID";
+
 /// Settings of a [`crate::PartnerCentral`] client.
 #[derive(Debug, Clone)]
 pub struct PartnerCentralConfig {
@@ -114,6 +121,34 @@ impl PartnerCentralConfig {
     }
 }
 
+impl PartnerCentralConfig {
+    /// Settings from the process environment (see [`PartnerCentralConfig::from_lookup`]).
+    pub fn from_env() -> Result<PartnerCentralConfig, PcError> {
+        PartnerCentralConfig::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Settings from `PARTNER_CENTRAL_CATALOG` (required), `PARTNER_CENTRAL_ROLE_ARN` and
+    /// `PARTNER_CENTRAL_EXTERNAL_ID` (optional) read through `get`; empty values count as unset. Endpoint overrides
+    /// come from the standard `AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING` via the `SdkConfig`.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<PartnerCentralConfig, PcError> {
+        let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let catalog: Catalog = get(ENV_CATALOG).ok_or(PcError::MissingSetting(ENV_CATALOG))?.parse()?;
+        let mut cfg = PartnerCentralConfig::new(catalog);
+        match (get(ENV_ROLE_ARN), get(ENV_EXTERNAL_ID)) {
+            (Some(role_arn), external_id) => {
+                cfg.assume_role = Some(AssumeRole {
+                    role_arn,
+                    external_id,
+                    session_name: None,
+                });
+            }
+            (None, Some(_)) => return Err(PcError::MissingSetting(ENV_ROLE_ARN)),
+            (None, None) => {}
+        }
+        Ok(cfg)
+    }
+}
+
 /// Build the SDK client: region forced to us-east-1, standard retry, timeouts, optional endpoint override, and
 /// optional assume-role credentials. The assume-role provider is wrapped by the SDK's default lazy identity cache,
 /// which reuses credentials until shortly before they expire and then refreshes them.
@@ -148,4 +183,44 @@ pub async fn build_sdk_client(sdk: &SdkConfig, cfg: &PartnerCentralConfig) -> aw
         builder = builder.credentials_provider(provider.build().await);
     }
     aws_sdk_partnercentralselling::Client::from_conf(builder.build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn settings_from_environment() {
+        let cfg = PartnerCentralConfig::from_lookup(lookup(&[(ENV_CATALOG, "AWS")])).unwrap();
+        assert_eq!(cfg.catalog, Catalog::Aws);
+        assert!(cfg.assume_role.is_none());
+        let cfg = PartnerCentralConfig::from_lookup(lookup(&[
+            (ENV_CATALOG, "Sandbox"),
+            (ENV_ROLE_ARN, "arn:aws:iam::123456789012:role/pc"),
+            (ENV_EXTERNAL_ID, "ext"),
+        ]))
+        .unwrap();
+        let role = cfg.assume_role.unwrap();
+        assert_eq!(
+            (role.role_arn.as_str(), role.external_id.as_deref()),
+            ("arn:aws:iam::123456789012:role/pc", Some("ext"))
+        );
+    }
+
+    #[test]
+    fn missing_or_bad_settings_are_named() {
+        let err = PartnerCentralConfig::from_lookup(lookup(&[(ENV_CATALOG, " ")])).unwrap_err();
+        assert!(err.to_string().contains(ENV_CATALOG), "{err}");
+        let err = PartnerCentralConfig::from_lookup(lookup(&[(ENV_CATALOG, "aws")])).unwrap_err();
+        assert!(err.to_string().contains("AWS or Sandbox"), "{err}");
+        let err =
+            PartnerCentralConfig::from_lookup(lookup(&[(ENV_CATALOG, "AWS"), (ENV_EXTERNAL_ID, "x")])).unwrap_err();
+        assert!(err.to_string().contains(ENV_ROLE_ARN), "{err}");
+        assert_eq!(err.class(), crate::ErrorClass::Config);
+    }
 }

@@ -79,6 +79,8 @@ pub enum PcError {
     },
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    #[error("missing or inconsistent setting {0}")]
+    MissingSetting(&'static str),
 }
 
 fn fmt_fields(fields: &[FieldIssue]) -> String {
@@ -117,7 +119,10 @@ impl PcError {
             | PcError::NotEditable { .. }
             | PcError::Other { .. }
             | PcError::InvalidArgument(_) => ErrorClass::Permanent,
-            PcError::AccessDenied { .. } | PcError::Auth { .. } | PcError::Construction { .. } => ErrorClass::Config,
+            PcError::AccessDenied { .. }
+            | PcError::Auth { .. }
+            | PcError::Construction { .. }
+            | PcError::MissingSetting(_) => ErrorClass::Config,
         }
     }
 

@@ -19,7 +19,10 @@ pub mod metrics;
 
 pub use aws_sdk_partnercentralselling as sdk;
 pub use client::{PartnerCentral, UpdateResult};
-pub use config::{AssumeRole, Catalog, ClientToken, PARTNER_CENTRAL_REGION, PartnerCentralConfig, build_sdk_client};
+pub use config::{
+    AssumeRole, Catalog, ClientToken, ENV_CATALOG, ENV_EXTERNAL_ID, ENV_ROLE_ARN, PARTNER_CENTRAL_REGION,
+    PartnerCentralConfig, build_sdk_client,
+};
 pub use error::{ErrorClass, FieldIssue, PcError};
 pub use fields::{EditPolicy, NewOpportunity, OpportunityFields, edit_policy, writable_life_cycle};
 pub use limiter::WriteLimiter;
