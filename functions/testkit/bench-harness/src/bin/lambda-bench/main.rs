@@ -44,6 +44,10 @@ struct Args {
     /// Fixed SQS latency of the warm series, ms (cold starts run with 0 ms endpoints).
     #[arg(long, default_value_t = 5)]
     sqs_delay_ms: u64,
+    /// Fixed Secrets Manager latency of the cold runs, ms (0 = measure the functions alone; the GetSecretValue
+    /// columns show where the fetch sits).
+    #[arg(long, default_value_t = 0)]
+    secrets_delay_ms: u64,
     /// Events per webhook.
     #[arg(long, default_value_t = 100)]
     events: usize,
@@ -242,7 +246,13 @@ async fn main() -> Result<()> {
         ..EndpointConfig::default()
     })
     .await?;
-    let mut report = Report::new(&args.receipt_bin, &args.processor_bin, args.sqs_delay_ms);
+    endpoint.set_secrets_delay(Duration::from_millis(args.secrets_delay_ms));
+    let mut report = Report::new(
+        &args.receipt_bin,
+        &args.processor_bin,
+        args.sqs_delay_ms,
+        args.secrets_delay_ms,
+    );
     if wanted("webhook-receipt") {
         eprintln!(
             "webhook-receipt: {} cold starts, {} warm webhooks ...",

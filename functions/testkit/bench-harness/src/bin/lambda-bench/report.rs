@@ -25,6 +25,7 @@ pub struct FunctionReport {
 pub struct Report {
     binaries: Vec<PathBuf>,
     sqs_delay_ms: u64,
+    secrets_delay_ms: u64,
     /// Per function.
     pub functions: Vec<FunctionReport>,
 }
@@ -39,10 +40,11 @@ fn med_p95(samples: &[Duration]) -> (String, String) {
 
 impl Report {
     /// An empty report for these binaries.
-    pub fn new(receipt: &Path, processor: &Path, sqs_delay_ms: u64) -> Self {
+    pub fn new(receipt: &Path, processor: &Path, sqs_delay_ms: u64, secrets_delay_ms: u64) -> Self {
         Self {
             binaries: vec![receipt.to_owned(), processor.to_owned()],
             sqs_delay_ms,
+            secrets_delay_ms,
             functions: Vec::new(),
         }
     }
@@ -53,13 +55,16 @@ impl Report {
         let cores = std::thread::available_parallelism().map_or(0, usize::from);
         let _ = writeln!(
             s,
-            "lambda-bench, {} UTC, {cores} cores; endpoints on 127.0.0.1 (cold runs: 0 ms; warm runs: SQS {} ms)",
+            "lambda-bench, {} UTC, {cores} cores; endpoints on 127.0.0.1 (cold runs: SQS 0 ms, Secrets Manager {} ms; \
+             warm runs: SQS {} ms)",
             chrono::Utc::now().format("%Y-%m-%d %H:%M"),
+            self.secrets_delay_ms,
             self.sqs_delay_ms
         );
         for b in &self.binaries {
             if let Ok(m) = std::fs::metadata(b) {
-                let _ = writeln!(s, "- `{}`: {:.1} MiB", b.display(), m.len() as f64 / 1_048_576.0);
+                let shown = std::fs::canonicalize(b).unwrap_or_else(|_| b.clone());
+                let _ = writeln!(s, "- `{}`: {:.1} MiB", shown.display(), m.len() as f64 / 1_048_576.0);
             }
         }
         s.push_str("\nCold start (fresh process per run; times in ms, RSS in MiB)\n\n");
