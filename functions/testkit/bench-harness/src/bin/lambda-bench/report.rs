@@ -61,6 +61,13 @@ impl Report {
             self.secrets_delay_ms,
             self.sqs_delay_ms
         );
+        if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+            let avg: Vec<&str> = load.split_whitespace().take(3).collect();
+            let _ = writeln!(s, "- load average at the end (1/5/15 min): {}", avg.join(" "));
+        }
+        if let Some(rev) = git_revision() {
+            let _ = writeln!(s, "- workspace revision: `{rev}`");
+        }
         for b in &self.binaries {
             if let Ok(m) = std::fs::metadata(b) {
                 let shown = std::fs::canonicalize(b).unwrap_or_else(|_| b.clone());
@@ -115,4 +122,16 @@ impl Report {
         }
         s
     }
+}
+
+/// `git describe --always --dirty` of the workspace, when git is available (the binaries were built from it).
+fn git_revision() -> Option<String> {
+    let out = std::process::Command::new("git")
+        .args(["describe", "--always", "--dirty"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
