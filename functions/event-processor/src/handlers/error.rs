@@ -69,6 +69,9 @@ impl Classify for HandlerError {
                 HubSpotError::Decode { .. } => "hubspot.decode",
                 HubSpotError::InvalidInput { .. } => "hubspot.invalid_input",
                 HubSpotError::Config(_) => "hubspot.config",
+                // Variants added to the client later get a generic code (their class is still the client's).
+                #[allow(unreachable_patterns)]
+                _ => "hubspot.other",
             },
             Self::PartnerCentral(e) => match e {
                 PcError::Throttled { .. } => "pc.throttled",
@@ -87,6 +90,10 @@ impl Classify for HandlerError {
                 PcError::Construction { .. } => "pc.construction",
                 PcError::Other { .. } => "pc.other",
                 PcError::InvalidArgument(_) => "pc.invalid_argument",
+                PcError::MissingSetting(_) => "pc.missing_setting",
+                // Variants added to the client later get a generic code (their class is still the client's).
+                #[allow(unreachable_patterns)]
+                _ => "pc.other_error",
             },
             Self::InvalidData { .. } => "invalid_data",
             Self::RulesNotImplemented { .. } => "rules_not_implemented",
