@@ -1,0 +1,23 @@
+//! sync-ops: operator tooling for the HubSpot -> Partner Central sync queues (SQS FIFO + FIFO DLQ).
+//!
+//! - [`status`]: depth, in flight, delayed, DLQ depth, redrive policy ([`status::status`]).
+//! - [`dlq`]: decoded, redacted DLQ message views read without consuming them ([`dlq::list`], [`dlq::show`]),
+//!   built on [`peek`].
+//! - [`redrive`]: `StartMessageMoveTask` DLQ -> source queue and its progress ([`redrive::start`],
+//!   [`redrive::wait`]).
+//! - [`replay`]: a synthetic deal-update event for one deal ([`replay::replay_deal`]).
+//! - [`target`]: queue naming and resolution, the SQS client ([`target::Sqs`]).
+//! - [`cli`]: the `sync-ops` command line ([`cli::run`]).
+//!
+//! Every failure is an [`OpsError`] naming the operation and queue.
+
+pub mod cli;
+pub mod dlq;
+pub mod error;
+pub mod peek;
+pub mod redrive;
+pub mod replay;
+pub mod status;
+pub mod target;
+
+pub use error::OpsError;
