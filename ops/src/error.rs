@@ -4,7 +4,7 @@
 //! classified by their error code: a missing queue, denied access / bad credentials, an operation the endpoint does
 //! not implement (e.g. moto 5.2.5 has no `StartMessageMoveTask`), an unreachable endpoint, or anything else.
 
-use aws_sdk_sqs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sqs::error::{ProvideErrorMetadata, SdkError};
 
 /// What the operator tooling can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -29,8 +29,8 @@ pub enum OpsError {
     },
     /// The endpoint does not implement the operation (typically a local emulator).
     #[error(
-        "{operation} is not supported by the SQS endpoint {endpoint} ({detail}); moto 5.2.5 does not implement \
-         the message-move-task APIs: run this against real AWS"
+        "{operation} is not supported by the SQS endpoint {endpoint} ({detail}); local emulators such as moto \
+         5.2.5 do not implement the message-move-task APIs: run this against real AWS"
     )]
     Unsupported {
         /// SQS operation.
@@ -125,7 +125,7 @@ where
     let queue = queue.to_owned();
     let status = err.raw_response().map(|r| r.status().as_u16());
     let code = err.code().map(str::to_owned);
-    let message = DisplayErrorContext(&err).to_string();
+    let message = error_chain(&err);
     match (&err, code.as_deref()) {
         (SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ConstructionFailure(_), _) => {
             OpsError::Unreachable {
@@ -157,4 +157,18 @@ where
             message,
         },
     }
+}
+
+/// `outer: inner: ...` from an error and its sources (consecutive repeats dropped; no Debug dumps).
+pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if parts.last().is_none_or(|last| !last.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
 }

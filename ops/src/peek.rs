@@ -136,6 +136,8 @@ async fn receive_all(
             .await
             .map_err(|e| classify("ReceiveMessage", url, &sqs.endpoint, e))?;
         let mut new = 0;
+        let mut found = false;
+        // Every received message is kept (and so released later), including those after the one looked for.
         for m in out.messages() {
             let p = from_sqs(m);
             if !seen.insert(p.message_id.clone()) {
@@ -146,15 +148,14 @@ async fn receive_all(
                 continue;
             }
             new += 1;
-            let found = opts.stop_at.as_deref() == Some(p.message_id.as_str());
+            found |= opts.stop_at.as_deref() == Some(p.message_id.as_str());
             held.push(p);
-            if found {
-                progress(held.len());
-                return Ok(());
-            }
+        }
+        if new == 0 {
+            break;
         }
         progress(held.len());
-        if new == 0 {
+        if found {
             break;
         }
     }

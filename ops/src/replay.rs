@@ -7,9 +7,10 @@
 //!
 //! - `MessageGroupId` = the event's `message_group_id()` (`hubspot:<portal>:deal:<deal>`): the deal's own group,
 //!   ordered with its real events.
-//! - `MessageDeduplicationId` = hex SHA-256 of (`sync-ops-replay-v1`, the event's dedup id, the replay nonce). The
-//!   nonce is random per run, so a deliberate replay is never dropped by SQS's 5-minute deduplication; pass the
-//!   same `--nonce` to make retries of one replay idempotent within those 5 minutes.
+//! - `MessageDeduplicationId` = hex SHA-256 of (`sync-ops-replay-v1`, the group id, the replay nonce), not the
+//!   event's own content hash. The nonce is random per run, so a deliberate replay is never dropped by SQS's
+//!   5-minute deduplication; pass the same `--nonce` to make retries of one replay idempotent within those 5 minutes
+//!   (the retry's later `occurredAt` does not change the id).
 //! - `correlationId` = `sync-ops-replay/<nonce>[/<reason>]` (reason reduced to `[A-Za-z0-9._-]`, <= 64 chars), so the
 //!   processor's logs show the replay and why.
 
@@ -127,7 +128,7 @@ pub fn build(req: &ReplayRequest) -> Result<(SyncEvent, SqsMessage, String), Ops
     }
     let mut message = event.to_sqs_message()?;
     let mut h = Sha256::new();
-    for part in ["sync-ops-replay-v1", message.deduplication_id.as_str(), nonce.as_str()] {
+    for part in ["sync-ops-replay-v1", message.group_id.as_str(), nonce.as_str()] {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
@@ -187,9 +188,19 @@ mod tests {
     }
 
     #[test]
-    fn dedup_id_depends_on_the_nonce_only() {
+    fn dedup_id_depends_on_the_deal_and_nonce_only() {
         let a = build(&req(Some("n1"))).unwrap().1.deduplication_id;
-        let b = build(&req(Some("n1"))).unwrap().1.deduplication_id;
+        let later = ReplayRequest {
+            now_ms: 1_800_000_000_000,
+            reason: None,
+            ..req(Some("n1"))
+        };
+        let b = build(&later).unwrap().1.deduplication_id;
+        let other_deal = ReplayRequest {
+            deal_id: 1,
+            ..req(Some("n1"))
+        };
+        assert_ne!(a, build(&other_deal).unwrap().1.deduplication_id);
         let c = build(&req(Some("n2"))).unwrap().1.deduplication_id;
         assert_eq!(a, b);
         assert_ne!(a, c);

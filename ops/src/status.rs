@@ -146,7 +146,11 @@ fn queue_name(url: &str) -> &str {
 }
 
 fn opt_seconds(v: Option<u64>) -> String {
-    v.map(|s| format!("{s} s")).unwrap_or_else(|| "-".to_owned())
+    match v {
+        Some(s) if s >= 86_400 && s % 3_600 == 0 => format!("{s} s ({} h)", s / 3_600),
+        Some(s) => format!("{s} s"),
+        None => "-".to_owned(),
+    }
 }
 
 /// The human table of a [`Status`].
