@@ -115,7 +115,8 @@ const ACCESS_CODES: &[&str] = &[
     "InvalidSecurity",
 ];
 /// Error codes for an operation the endpoint does not know.
-const UNSUPPORTED_CODES: &[&str] = &["InvalidAction", "UnknownOperationException", "UnsupportedOperation"];
+/// (`UnsupportedOperation` is not among them: real SQS uses it for e.g. a second move task on a queue.)
+const UNSUPPORTED_CODES: &[&str] = &["InvalidAction", "UnknownOperationException"];
 
 /// Classifies an SDK failure of `operation` on `queue`; `endpoint` names the endpoint for the unsupported case.
 pub fn classify<E>(operation: &'static str, queue: &str, endpoint: &str, err: SdkError<E>) -> OpsError
@@ -151,7 +152,12 @@ where
             endpoint: endpoint.to_owned(),
             detail: format!("HTTP {} without an AWS error code", status.unwrap_or_default()),
         },
-        _ => OpsError::Aws {
+        (_, Some(c)) => OpsError::Aws {
+            operation,
+            queue,
+            message: format!("{c}: {}", err.message().unwrap_or("no message")),
+        },
+        (_, None) => OpsError::Aws {
             operation,
             queue,
             message,
