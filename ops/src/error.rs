@@ -178,3 +178,73 @@ pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     }
     parts.join(": ")
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_sqs::config::http::HttpResponse;
+    use aws_sdk_sqs::error::{ConnectorError, ErrorMetadata};
+    use aws_sdk_sqs::operation::get_queue_url::GetQueueUrlError;
+    use aws_smithy_types::body::SdkBody;
+
+    use super::*;
+
+    fn service(status: u16, code: Option<&str>, message: &str) -> SdkError<GetQueueUrlError> {
+        let mut meta = ErrorMetadata::builder().message(message);
+        if let Some(c) = code {
+            meta = meta.code(c);
+        }
+        let raw = HttpResponse::new(status.try_into().unwrap(), SdkBody::empty());
+        SdkError::service_error(GetQueueUrlError::generic(meta.build()), raw)
+    }
+
+    #[test]
+    fn classification_names_the_failure() {
+        let e = classify(
+            "GetQueueUrl",
+            "q.fifo",
+            "AWS default",
+            service(403, Some("AccessDenied"), "not authorized"),
+        );
+        assert_eq!(e.to_string(), "access denied: GetQueueUrl on q.fifo: not authorized");
+        let e = classify(
+            "GetQueueUrl",
+            "q.fifo",
+            "ep",
+            service(400, Some("InvalidClientTokenId"), "bad key"),
+        );
+        assert!(matches!(e, OpsError::AccessDenied { .. }), "{e}");
+        let e = classify(
+            "GetQueueUrl",
+            "q.fifo",
+            "ep",
+            service(400, Some("QueueDoesNotExist"), "nope"),
+        );
+        assert!(matches!(e, OpsError::QueueNotFound { queue, .. } if queue == "q.fifo"));
+        let e = classify("StartMessageMoveTask", "d", "http://x", service(500, None, ""));
+        assert!(
+            e.to_string()
+                .starts_with("StartMessageMoveTask is not supported by the SQS endpoint http://x"),
+            "{e}"
+        );
+        // A real SQS error code is a service error, even one named UnsupportedOperation.
+        let e = classify(
+            "StartMessageMoveTask",
+            "d",
+            "ep",
+            service(400, Some("UnsupportedOperation"), "task running"),
+        );
+        assert_eq!(
+            e.to_string(),
+            "SQS StartMessageMoveTask failed for d: UnsupportedOperation: task running"
+        );
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+        let e = classify(
+            "GetQueueUrl",
+            "q",
+            "ep",
+            SdkError::<GetQueueUrlError>::dispatch_failure(ConnectorError::io(io.into())),
+        );
+        assert!(matches!(e, OpsError::Unreachable { .. }), "{e}");
+        assert!(e.to_string().ends_with("connection refused"), "{e}");
+    }
+}

@@ -2,9 +2,10 @@
 //! from `ListMessageMoveTasks` until the task ends.
 //!
 //! SQS allows one active move task per source queue, at most 500 messages/s (`--rate`; default: SQS's own
-//! adaptive rate). Moved messages keep their body and group id; moving into a FIFO queue gives them a new
-//! deduplication id (the message id), so they are not dropped as duplicates. moto 5.2.5 implements neither
-//! operation: against it the command fails with [`OpsError::Unsupported`].
+//! adaptive rate). Moved messages keep their body and group id. When SQS dead-letters a FIFO message it replaces the
+//! deduplication id with the original message id, so a redriven message is not dropped as a duplicate of its first
+//! send; it arrives as a new message (new message id, fresh retention) interleaved with new traffic of the source
+//! queue. moto 5.2.5 implements neither operation: against it the command fails with [`OpsError::Unsupported`].
 
 use std::time::Duration;
 
