@@ -10,6 +10,7 @@
 //! - [`merge`]: full-replacement update merge honouring the review-status edit rules, and the no-op check.
 //! - [`echo`]: is a HubSpot property-change event the sync's own write-back?
 //! - [`text`]: clipping on char boundaries, HTML note -> plain-text NextSteps excerpt.
+//! - [`notes`]: a HubSpot note -> NextSteps, never overwriting a newer next step.
 //! - [`token`]: deterministic ClientTokens.
 //!
 //! Tables live in [`tables`] (countries, US states, industries, Partner Central value lists), each naming its source.
@@ -23,6 +24,7 @@ pub mod echo;
 pub mod error;
 pub mod map;
 pub mod merge;
+pub mod notes;
 pub mod scope;
 pub mod spend;
 pub mod tables;
@@ -37,6 +39,7 @@ pub use map::{DealInput, map_account, map_contacts, map_fields, map_new_opportun
 pub use merge::{
     Locked, MergeResult, OwnedField, OwnedFields, changed, merge_current_record, merge_into_current, merge_with_review,
 };
+pub use notes::next_steps_from_note;
 pub use scope::in_scope;
 pub use text::{html_to_text, note_excerpt};
 pub use token::{client_token, legacy_client_token};
