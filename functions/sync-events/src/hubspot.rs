@@ -97,11 +97,48 @@ pub fn classify_subscription_type(subscription_type: &str, object_type_id: Optio
 ///
 /// `correlation_id` (the API Gateway request id) is stored on every event. An empty array is valid.
 pub fn parse_webhook(body: &[u8], correlation_id: &str) -> Result<Vec<SyncEvent>, ParseError> {
-    let wire: Vec<WireEvent> = serde_json::from_slice(body)?;
-    wire.into_iter()
-        .enumerate()
-        .map(|(index, w)| convert(index, w, correlation_id))
-        .collect()
+    let mut missing = None;
+    // Converting element by element (instead of collecting wire structs first) avoids copying ~100 large structs.
+    let visitor = EventsVisitor {
+        correlation_id,
+        capacity: (body.len() / 160).clamp(1, 1024),
+        missing: &mut missing,
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let result = serde::Deserializer::deserialize_seq(&mut de, visitor).and_then(|events| de.end().map(|()| events));
+    match (result, missing) {
+        (_, Some(e)) => Err(e),
+        (Ok(events), None) => Ok(events),
+        (Err(e), None) => Err(e.into()),
+    }
+}
+
+struct EventsVisitor<'a> {
+    correlation_id: &'a str,
+    capacity: usize,
+    missing: &'a mut Option<ParseError>,
+}
+
+impl<'de> serde::de::Visitor<'de> for EventsVisitor<'_> {
+    type Value = Vec<SyncEvent>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON array of HubSpot events")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(self.capacity);
+        while let Some(wire) = seq.next_element::<WireEvent>()? {
+            match convert(out.len(), wire, self.correlation_id) {
+                Ok(event) => out.push(event),
+                Err(e) => {
+                    *self.missing = Some(e);
+                    return Err(serde::de::Error::custom("invalid event"));
+                }
+            }
+        }
+        Ok(out)
+    }
 }
 
 fn convert(index: usize, w: WireEvent, correlation_id: &str) -> Result<SyncEvent, ParseError> {

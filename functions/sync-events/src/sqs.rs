@@ -70,31 +70,41 @@ struct VersionProbe {
     schema_version: u32,
 }
 
-/// Feeds length-prefixed, tagged fields into SHA-256 so that no two field sequences encode the same bytes.
-struct IdentityHasher(Sha256);
+/// Collects length-prefixed, tagged fields into one buffer (hashed once with SHA-256), so that no two field
+/// sequences encode the same bytes.
+struct IdentityHasher(Vec<u8>);
 
 impl IdentityHasher {
+    fn new() -> Self {
+        Self(Vec::with_capacity(320))
+    }
+    fn update(&mut self, b: impl AsRef<[u8]>) {
+        self.0.extend_from_slice(b.as_ref());
+    }
     fn bytes(&mut self, b: &[u8]) {
-        self.0.update((b.len() as u64).to_le_bytes());
-        self.0.update(b);
+        self.update((b.len() as u64).to_le_bytes());
+        self.update(b);
     }
     fn opt_str(&mut self, s: Option<&str>) {
         match s {
             Some(s) => {
-                self.0.update([1]);
+                self.update([1]);
                 self.bytes(s.as_bytes());
             }
-            None => self.0.update([0]),
+            None => self.update([0]),
         }
     }
     fn opt_u64(&mut self, v: Option<u64>) {
         match v {
             Some(v) => {
-                self.0.update([1]);
-                self.0.update(v.to_le_bytes());
+                self.update([1]);
+                self.update(v.to_le_bytes());
             }
-            None => self.0.update([0]),
+            None => self.update([0]),
         }
+    }
+    fn finish_hex(&self) -> String {
+        hex::encode(Sha256::digest(&self.0))
     }
 }
 
@@ -123,22 +133,22 @@ impl SyncEvent {
         if is_valid_sqs_id(&id) {
             return id;
         }
-        let mut h = IdentityHasher(Sha256::new());
+        let mut h = IdentityHasher::new();
         h.bytes(object_type.as_bytes());
         h.bytes(self.object_id.as_bytes());
-        format!("{source}:{}:h:{}", self.portal_id, hex::encode(h.0.finalize()))
+        format!("{source}:{}:h:{}", self.portal_id, h.finish_hex())
     }
 
     /// MessageDeduplicationId: stable across HubSpot redeliveries of the same event (64 lowercase hex chars).
     pub fn deduplication_id(&self) -> String {
-        let mut h = IdentityHasher(Sha256::new());
+        let mut h = IdentityHasher::new();
         h.bytes(b"sync-event-identity-v1");
         h.bytes(source_name(self).as_bytes());
         h.opt_u64(Some(self.portal_id));
         h.bytes(self.event_type.as_bytes());
         h.opt_str(self.object_type_id.as_deref());
         h.bytes(self.object_id.as_bytes());
-        h.0.update(self.occurred_at.to_le_bytes());
+        h.update(self.occurred_at.to_le_bytes());
         h.opt_u64(self.event_id);
         h.opt_u64(self.subscription_id);
         h.opt_u64(self.app_id);
@@ -147,31 +157,38 @@ impl SyncEvent {
         h.opt_str(self.change_flag.as_deref());
         match &self.association {
             Some(a) => {
-                h.0.update([1]);
+                h.update([1]);
                 h.opt_str(a.association_type.as_deref());
                 h.opt_str(a.from_object_id.as_deref());
                 h.opt_str(a.to_object_id.as_deref());
                 h.opt_u64(a.association_removed.map(u64::from));
                 h.opt_u64(a.is_primary_association.map(u64::from));
             }
-            None => h.0.update([0]),
+            None => h.update([0]),
         }
         match &self.merge {
             Some(m) => {
-                h.0.update([1]);
+                h.update([1]);
                 h.opt_str(m.primary_object_id.as_deref());
                 h.opt_u64(Some(m.merged_object_ids.len() as u64));
                 m.merged_object_ids.iter().for_each(|id| h.bytes(id.as_bytes()));
                 h.opt_str(m.new_object_id.as_deref());
             }
-            None => h.0.update([0]),
+            None => h.update([0]),
         }
-        hex::encode(h.0.finalize())
+        h.finish_hex()
     }
 
     /// The versioned JSON message body.
     pub fn to_sqs_body(&self) -> Result<String, BodyError> {
-        Ok(serde_json::to_string(self)?)
+        let mut buf = Vec::with_capacity(512);
+        serde_json::to_writer(&mut buf, self)?;
+        // serde_json writes valid UTF-8; the fallback is unreachable but keeps this path panic-free.
+        String::from_utf8(buf).map_err(|_| BodyError::Json {
+            category: "data",
+            line: 0,
+            column: 0,
+        })
     }
 
     /// Group id, dedup id and body together.
