@@ -3,6 +3,9 @@
 //! ([`OWN_WRITE_BACK_PROPERTIES`]), or when its source identifies the sync's HubSpot app (`sourceId` equal to the
 //! configured app id, bare or as `appId:<id>` / `integration:<id>`-style `prefix:<id>` whose prefix names an app or
 //! integration). A user editing e.g. `amount` in the CRM UI is never an echo.
+//!
+//! The webhook payload's own `appId` is the *subscribing* app (always the sync's), not the writer, so it must not be
+//! used for this decision; the writer is in `sourceId` (with `changeSource`, e.g. `INTEGRATION`).
 
 /// Deal properties written only by the sync (write-back). A change to them never triggers Partner Central work.
 pub const OWN_WRITE_BACK_PROPERTIES: &[&str] = &[
