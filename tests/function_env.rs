@@ -98,6 +98,7 @@ fn processor_reads_exactly_what_the_stack_sets() {
         vars::PARTNER_CENTRAL_CATALOG,
         vars::PARTNER_CENTRAL_ROLE_ARN,
         vars::PARTNER_CENTRAL_EXTERNAL_ID,
+        vars::SYNC_QUEUE_MAX_RECEIVE_COUNT,
     ];
     for (env, template) in templates() {
         let vars = function_env(&template, "event-processor");
@@ -118,5 +119,16 @@ fn processor_reads_exactly_what_the_stack_sets() {
         let role = cfg.partner_central_role_arn.as_deref().unwrap_or_default();
         assert!(role.contains(":role/"), "{env}: role {role}");
         assert!(cfg.partner_central_external_id.is_some(), "{env}: external id");
+        let redrive = template["Resources"]
+            .as_object()
+            .expect("resources")
+            .values()
+            .find_map(|r| r["Properties"]["RedrivePolicy"]["maxReceiveCount"].as_u64())
+            .expect("a queue with a redrive policy");
+        assert_eq!(
+            cfg.max_receive_count.map(u64::from),
+            Some(redrive),
+            "{env}: the processor must know the queue's maxReceiveCount"
+        );
     }
 }

@@ -79,6 +79,7 @@ fn function_environment_variables_are_exactly_the_contract() {
             "PARTNER_CENTRAL_CATALOG",
             "PARTNER_CENTRAL_EXTERNAL_ID",
             "PARTNER_CENTRAL_ROLE_ARN",
+            "SYNC_QUEUE_MAX_RECEIVE_COUNT",
         ]
         .iter()
         .map(|s| (*s).to_owned())

@@ -201,6 +201,12 @@ pub fn build(cfg: &EnvConfig) -> Template {
                     Expr::lit(cfg.partner_central.external_id.clone()),
                 ),
                 ("PARTNER_CENTRAL_ROLE_ARN".to_owned(), pc_role.clone()),
+                // Lets a poison record stop holding its message group on its last delivery, so healthy records of
+                // that group are not dragged into the DLQ with it (event-processor README, "poison rule").
+                (
+                    "SYNC_QUEUE_MAX_RECEIVE_COUNT".to_owned(),
+                    Expr::lit(cfg.queue.max_receive_count.to_string()),
+                ),
             ]),
             statements: vec![
                 Statement::allow(
