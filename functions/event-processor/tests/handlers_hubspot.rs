@@ -1,5 +1,6 @@
 //! The real handlers and HubSpot client against the local HubSpot server, through the whole `App` (engine, router,
-//! metrics): one HubSpot read per coalesced object, and each HubSpot failure class mapped to the right record
+//! metrics): one HubSpot context read per coalesced object (the deal handler adds its company/contact batch reads
+//! and writes mapping errors onto the deal), and each HubSpot failure class mapped to the right record
 //! outcome (429 daily / 5xx -> transient, 401 -> config, 404 -> permanent, ten-secondly 429 retried by the client).
 
 #![allow(clippy::unwrap_used)]
@@ -115,7 +116,7 @@ async fn three_events_of_one_deal_make_one_hubspot_read() {
     let app = app(&server, server.token()).await;
     let report = app.run_batch(&fixture("coalesce-one-deal.json"), None).await.unwrap();
     let requests = server.requests();
-    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests.len(), 4, "{requests:?}");
     assert_eq!(
         (requests[0].method.as_str(), requests[0].path.as_str()),
         ("GET", "/crm/v3/objects/deals/9001")
@@ -124,21 +125,38 @@ async fn three_events_of_one_deal_make_one_hubspot_read() {
         requests[0].query_list("associations"),
         vec!["companies", "contacts", "notes"]
     );
-    assert_eq!(app.services().metrics.api_calls(HUBSPOT_API), 1);
-    // The sync rules are issue 5: the records fail as config (retried, then DLQ), never acknowledged unsynced.
-    let expected = RecordStatus::Failed {
-        class: FailureClass::Config,
-        code: "rules_not_implemented".into(),
+    // Then the primary company and the contacts (one batch read each) and, because the deal has no stage (a
+    // mapping error), one PATCH writing the error onto the deal.
+    let mut rest: Vec<(String, String)> = requests[1..]
+        .iter()
+        .map(|r| (r.method.clone(), r.path.clone()))
+        .collect();
+    rest.sort();
+    assert_eq!(
+        rest,
+        vec![
+            ("PATCH".to_owned(), "/crm/v3/objects/deals/9001".to_owned()),
+            ("POST".to_owned(), "/crm/v3/objects/companies/batch/read".to_owned()),
+            ("POST".to_owned(), "/crm/v3/objects/contacts/batch/read".to_owned()),
+        ]
+    );
+    // The context read and the error write-back.
+    assert_eq!(app.services().metrics.api_calls(HUBSPOT_API), 2);
+    let expected = RecordStatus::FailedPermanent {
+        code: "invalid_data".into(),
     };
     assert_eq!(statuses(&report), vec![expected; 3]);
-    assert_eq!(report.failed_ids(), vec!["msg-00", "msg-01", "msg-02"]);
+    assert!(report.failed_ids().is_empty());
+    let stored = server.object(ObjectType::Deals, "9001").unwrap();
+    assert_eq!(stored.properties["aws_sync_status"], "error");
+    assert!(stored.properties["aws_sync_error"].contains("LifeCycle.Stage"));
 
     let lines = app.services().metrics.flush_at(1);
     let docs: Vec<Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
     let deal = docs.iter().find(|d| d["EventType"] == "deal.propertyChange").unwrap();
-    assert_eq!(deal["FailedConfig"], 3);
+    assert_eq!(deal["FailedPermanent"], 3);
     let api = docs.iter().find(|d| d["Api"] == "HubSpot").unwrap();
-    assert_eq!(api["ApiCalls"], 1);
+    assert_eq!(api["ApiCalls"], 2);
 }
 
 #[tokio::test]
@@ -167,26 +185,46 @@ async fn mixed_batch_reads_each_object_once_and_skips_unsupported() {
     let server = seeded_server().await;
     let app = app(&server, server.token()).await;
     let report = app.run_batch(&fixture("mixed-batch.json"), None).await.unwrap();
-    let mut paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    let mut paths: Vec<(String, String)> = server
+        .requests()
+        .iter()
+        .map(|r| (r.method.clone(), r.path.clone()))
+        .collect();
     paths.sort();
-    assert_eq!(
-        paths,
-        vec![
-            "/crm/v3/objects/companies/555",
-            "/crm/v3/objects/contacts/777",
-            "/crm/v3/objects/deals/9001",
-            "/crm/v3/objects/deals/9004",
-            "/crm/v3/objects/notes/31415",
-        ]
-    );
-    assert!(server.requests().iter().all(|r| r.authorized && r.method == "GET"));
+    let expected: Vec<(String, String)> = [
+        ("GET", "/crm/v3/objects/companies/555"),
+        ("GET", "/crm/v3/objects/contacts/777"),
+        ("GET", "/crm/v3/objects/deals/9001"),
+        ("GET", "/crm/v3/objects/deals/9004"),
+        ("GET", "/crm/v3/objects/notes/31415"),
+        // Both deals lack a stage: the mapping error is written onto each (one PATCH per deal).
+        ("PATCH", "/crm/v3/objects/deals/9001"),
+        ("PATCH", "/crm/v3/objects/deals/9004"),
+        // Each deal's primary company; only 9001 has contacts.
+        ("POST", "/crm/v3/objects/companies/batch/read"),
+        ("POST", "/crm/v3/objects/companies/batch/read"),
+        ("POST", "/crm/v3/objects/contacts/batch/read"),
+    ]
+    .into_iter()
+    .map(|(m, p)| (m.to_owned(), p.to_owned()))
+    .collect();
+    assert_eq!(paths, expected);
+    assert!(server.requests().iter().all(|r| r.authorized));
     for i in [6, 7, 8] {
         assert!(matches!(report.records[i].status, RecordStatus::Skipped { .. }));
     }
+    for i in [0, 2, 5, 9] {
+        assert_eq!(
+            report.records[i].status,
+            RecordStatus::FailedPermanent {
+                code: "invalid_data".into()
+            }
+        );
+    }
     assert_eq!(
-        report.failed_ids().len(),
-        7,
-        "handled records fail as config until issue 5's rules exist"
+        report.failed_ids(),
+        vec!["msg-01", "msg-03", "msg-04"],
+        "company, contact and note records fail as config until their rules exist"
     );
 }
 
@@ -230,14 +268,14 @@ async fn hubspot_failures_map_to_record_outcomes() {
             1,
         ),
         (
-            "ten-secondly limit once: retried by the client, then the deal is read",
+            "ten-secondly limit once: retried by the client, then the deal context is read (deal, company and \
+             contact batches) and its mapping error (no stage) written onto it",
             Some(Fault::ten_secondly()),
             true,
-            RecordStatus::Failed {
-                class: FailureClass::Config,
-                code: "rules_not_implemented".into(),
+            RecordStatus::FailedPermanent {
+                code: "invalid_data".into(),
             },
-            2,
+            5,
         ),
         (
             "persistent 503: transient",
@@ -273,8 +311,9 @@ async fn hubspot_failures_map_to_record_outcomes() {
         };
         let app = app(&server, &token).await;
         let report = app.run_batch(&fixture("coalesce-one-deal.json"), None).await.unwrap();
-        assert_eq!(statuses(&report), vec![expected; 3], "{name}");
-        assert_eq!(report.failed_ids().len(), 3, "{name}");
+        assert_eq!(statuses(&report), vec![expected.clone(); 3], "{name}");
+        let failed = if expected.is_reported_failed() { 3 } else { 0 };
+        assert_eq!(report.failed_ids().len(), failed, "{name}");
         assert_eq!(server.request_count(), requests, "{name}");
     }
 }

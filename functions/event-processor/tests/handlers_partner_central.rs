@@ -36,13 +36,7 @@ async fn env() -> Env {
         json!({"Project": {"Title": "Acme data platform"}, "LifeCycle": {"Stage": "Qualified"}}),
     );
     let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
-    hubspot
-        .seed(
-            ObjectType::Deals,
-            "9001",
-            [("dealname", "Acme #AWS"), ("aws_opportunity_id", opportunity.as_str())],
-        )
-        .unwrap();
+    seed_deal(&hubspot, &opportunity);
     let hubspot_client = HubSpotClient::new(
         ClientConfig::new(hubspot.token())
             .with_base_url(hubspot.base_url())
@@ -73,6 +67,26 @@ async fn env() -> Env {
         app: App::new(Arc::new(services), &config),
         opportunity,
     }
+}
+
+/// A deal the mapping accepts (stage, future close date, a primary company with a country), linked to `opportunity`.
+fn seed_deal(hubspot: &HubSpotServer, opportunity: &str) {
+    hubspot
+        .seed(
+            ObjectType::Deals,
+            "9001",
+            [
+                ("dealname", "Acme #AWS"),
+                ("dealstage", "qualifiedtobuy"),
+                ("closedate", "2027-06-30"),
+                ("aws_opportunity_id", opportunity),
+            ],
+        )
+        .unwrap();
+    hubspot
+        .seed(ObjectType::Companies, "501", [("name", "Acme Corp"), ("country", "DE")])
+        .unwrap();
+    hubspot.associate_primary_company("9001", "501").unwrap();
 }
 
 fn fixture() -> SqsEvent {
@@ -108,29 +122,28 @@ fn chrono_free_seconds(date: &str) -> String {
 async fn three_events_make_one_read_per_api() {
     let env = env().await;
     let report = env.app.run_batch(&fixture(), None).await.unwrap();
-    assert_eq!(env.hubspot.request_count(), 1);
+    // Deal read + company batch read, then the write-back PATCH (the seeded opportunity lacked the mapped fields,
+    // so one UpdateOpportunity after one GetOpportunity).
+    let methods: Vec<String> = env.hubspot.requests().iter().map(|r| r.method.clone()).collect();
+    assert_eq!(methods, vec!["GET", "POST", "PATCH"]);
     assert_eq!(env.pc.reads(), 1);
-    assert_eq!(env.pc.writes(), 0);
-    assert_eq!(env.app.services().metrics.api_calls(HUBSPOT_API), 1);
+    assert_eq!(env.pc.writes(), 1);
+    assert_eq!(env.pc.count("UpdateOpportunity"), 1);
+    // Timed calls: the context read and the write-back; update_with_retry (Get + Update) as one.
+    assert_eq!(env.app.services().metrics.api_calls(HUBSPOT_API), 2);
     assert_eq!(env.app.services().metrics.api_calls(PARTNER_CENTRAL_API), 1);
-    let expected = RecordStatus::Failed {
-        class: FailureClass::Config,
-        code: "rules_not_implemented".into(),
+    let expected = RecordStatus::Processed {
+        action: "updated".into(),
+        coalesced: 3,
     };
-    assert!(report.records.iter().all(|r| r.status == expected));
+    assert!(report.records.iter().all(|r| r.status == expected), "{report:?}");
 }
 
 #[tokio::test]
 async fn partner_central_failures_map_to_record_outcomes() {
     // Opportunity gone: permanent, acknowledged.
     let env = env().await;
-    env.hubspot
-        .seed(
-            ObjectType::Deals,
-            "9001",
-            [("dealname", "Acme #AWS"), ("aws_opportunity_id", "O9999999")],
-        )
-        .unwrap();
+    seed_deal(&env.hubspot, "O9999999");
     let report = env.app.run_batch(&fixture(), None).await.unwrap();
     assert!(report.failed_ids().is_empty());
     assert!(report.records.iter().all(|r| r.status

@@ -1,17 +1,13 @@
-//! Deal handler: reads the deal with its properties and company/contact/note associations in one HubSpot call,
-//! and, when the deal is already linked to an opportunity, that opportunity's review status and LastModifiedDate in
-//! one Partner Central read; from these it derives the [`DealSyncPlan`] (what a sync would work from). The sync
-//! rules themselves (scope, mapping, create/update, write-back) are issue 5's `TODO(issue 5)` seam: until then the
-//! handler fails with [`HandlerError::RulesNotImplemented`] (records retried, then DLQ) instead of faking success.
-
-use std::sync::Arc;
+//! A diagnostic view of a deal: [`DealHandler::plan`] reads the deal with its company/contact/note associations in
+//! one HubSpot call and, when it is linked to an opportunity, that opportunity's review status and LastModifiedDate
+//! in one Partner Central read, and summarises them as a [`DealSyncPlan`]. The sync itself does not use it (it reads
+//! through `get_deal_context` and `update_with_retry`, see [`super::flow`]).
 
 use hubspot::{CrmObject, ObjectType};
-use sync_events::SyncEvent;
 
-use super::{BoxFuture, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
-use crate::outcome::Completion;
-use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API, Services};
+use super::DealHandler;
+use crate::handlers::HandlerError;
+use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API};
 
 /// Deal properties read for a sync (unknown properties are ignored by HubSpot; null values are normal).
 pub const DEAL_PROPERTIES: &[&str] = &[
@@ -87,18 +83,7 @@ pub struct LinkedOpportunity {
     pub last_modified: String,
 }
 
-/// The deal handler.
-#[derive(Debug, Clone)]
-pub struct DealHandler {
-    services: Arc<Services>,
-}
-
 impl DealHandler {
-    /// A handler using the shared clients.
-    pub fn new(services: Arc<Services>) -> Self {
-        Self { services }
-    }
-
     /// Reads the deal (one HubSpot call) and, if linked, its opportunity (one Partner Central read).
     pub async fn plan(&self, deal_id: &str) -> Result<DealSyncPlan, HandlerError> {
         let s = &self.services;
@@ -124,32 +109,5 @@ impl DealHandler {
             });
         }
         Ok(plan)
-    }
-}
-
-impl ObjectHandler for DealHandler {
-    fn kind(&self) -> HandlerKind {
-        HandlerKind::Deal
-    }
-
-    fn sync<'a>(
-        &'a self,
-        target: &'a ObjectRef,
-        events: &'a [&'a SyncEvent],
-    ) -> BoxFuture<'a, Result<Completion, HandlerError>> {
-        Box::pin(async move {
-            let plan = self.plan(&target.object_id).await?;
-            tracing::info!(
-                object = %target, events = events.len(), company = plan.company_id.as_deref().unwrap_or(""),
-                contacts = plan.contact_ids.len(), notes = plan.note_count,
-                linked_opportunity = plan.opportunity_id.as_deref().unwrap_or(""),
-                review_status = plan.opportunity.as_ref().and_then(|o| o.review_status.as_deref()).unwrap_or(""),
-                truncated = plan.associations_truncated, "deal read for sync"
-            );
-            // TODO(issue 5): scope check (tag / boolean property), echo suppression (changeSource/appId + owned
-            // properties), company + contact reads, mapping, Create (deterministic ClientToken) or Get/merge/Update
-            // with the review-status rules, solution association, HubSpot write-back.
-            Err(HandlerError::RulesNotImplemented { handler: "deal" })
-        })
     }
 }

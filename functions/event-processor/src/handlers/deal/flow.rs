@@ -1,0 +1,291 @@
+//! The deal sync flow: echo check, one context read, scope, then create or update, then the status write-back.
+//!
+//! Calls per event (steady state, measured in `tests/deal_sync.rs`): a create costs HubSpot 2-3 reads (deal, then
+//! company and contacts batch reads concurrently) + 1 write (write-back), and Partner Central 1 write
+//! (CreateOpportunity). An update costs the same HubSpot reads, Partner Central 1 read (GetOpportunity) + at most 1
+//! write (none when nothing changed), and a HubSpot write only when a sync property differs.
+
+use std::collections::BTreeMap;
+
+use deal_mapping::{DealInput, OwnedFields, changed, client_token, in_scope, map_fields, map_new_opportunity};
+use hubspot::{CrmObject, DealContextRequest};
+use partner_central::PcError;
+use sync_events::SyncEvent;
+
+use super::DealHandler;
+use super::plan::MAX_CONTACTS;
+use super::writeback::{self, STATUS_BLOCKED, STATUS_SYNCED, all_echoes, diff, props};
+use crate::handlers::{HandlerError, ObjectRef};
+use crate::outcome::Completion;
+use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API};
+
+/// Deal properties the mapping, scope check and write-back diff read.
+pub const SYNC_DEAL_PROPERTIES: &[&str] = &[
+    "dealname",
+    "dealstage",
+    "pipeline",
+    "dealtype",
+    "amount",
+    "closedate",
+    "description",
+    "deal_currency_code",
+    "hs_next_step",
+    "company",
+    "industry",
+    "website",
+    "country",
+    "state",
+    "city",
+    "zip",
+    "address",
+    "aws_opportunity_id",
+    "aws_opportunity_title",
+    "aws_review_status",
+    "aws_sync_status",
+    "aws_sync_error",
+];
+
+/// Company properties feeding `Customer.Account`.
+pub const SYNC_COMPANY_PROPERTIES: &[&str] = &[
+    "name", "domain", "website", "industry", "country", "state", "city", "zip", "address",
+];
+
+/// Contact properties feeding `Customer.Contacts`.
+pub const SYNC_CONTACT_PROPERTIES: &[&str] = &["email", "firstname", "lastname", "jobtitle", "phone", "mobilephone"];
+
+/// Review status of a freshly created opportunity (CreateOpportunity does not return it; AWS sets it until the
+/// opportunity is submitted for review).
+pub const NEW_REVIEW_STATUS: &str = "Pending Submission";
+
+/// ListOpportunities pages searched to recover an opportunity after a ClientToken conflict.
+const RECOVERY_PAGES: usize = 20;
+
+/// What an update did.
+#[derive(Debug, Default)]
+struct UpdateOutcome {
+    written: bool,
+    review_status: Option<String>,
+    title: Option<String>,
+    locked: Option<String>,
+}
+
+impl DealHandler {
+    fn deal_properties(&self) -> Vec<&str> {
+        let m = self.mapping();
+        let mut p: Vec<&str> = SYNC_DEAL_PROPERTIES.to_vec();
+        p.extend([
+            m.closed_lost_reason_property.as_str(),
+            m.delivery_models_property.as_str(),
+            m.primary_needs_property.as_str(),
+            m.use_case_property.as_str(),
+            m.industry_override_property.as_str(),
+            m.monthly_spend_property.as_str(),
+            m.contract_months_property.as_str(),
+        ]);
+        p.extend(m.scope_property.as_deref());
+        p.sort_unstable();
+        p.dedup();
+        p
+    }
+
+    /// The whole flow for one deal.
+    pub(super) async fn sync_deal(
+        &self,
+        target: &ObjectRef,
+        events: &[&SyncEvent],
+    ) -> Result<Completion, HandlerError> {
+        if all_echoes(events, self.app_id.as_deref()) {
+            tracing::info!(object = %target, events = events.len(), "deal events are the sync's own write-back");
+            return Ok(Completion::skipped("echo"));
+        }
+        let s = &self.services;
+        let deal_properties = self.deal_properties();
+        let request = DealContextRequest {
+            deal_properties: &deal_properties,
+            company_properties: SYNC_COMPANY_PROPERTIES,
+            contact_properties: SYNC_CONTACT_PROPERTIES,
+            max_contacts: MAX_CONTACTS,
+            primary_company_only: true,
+        };
+        let ctx = s
+            .metrics
+            .timed(HUBSPOT_API, s.hubspot.get_deal_context(&target.object_id, &request))
+            .await?;
+        let deal = &ctx.deal;
+        if !in_scope(deal, self.mapping()) {
+            return Ok(Completion::skipped("not_in_scope"));
+        }
+        let input = DealInput {
+            deal,
+            company: ctx.primary_company(),
+            contacts: &ctx.contacts.results,
+        };
+        let linked = deal
+            .property("aws_opportunity_id")
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned);
+        match linked {
+            Some(id) => self.update(target, input, &id, false).await,
+            None => self.create(target, input).await,
+        }
+    }
+
+    fn invalid(target: &ObjectRef, errors: &deal_mapping::MappingErrors) -> HandlerError {
+        HandlerError::InvalidData {
+            object: target.to_string(),
+            reason: errors.to_string(),
+        }
+    }
+
+    async fn create(&self, target: &ObjectRef, input: DealInput<'_>) -> Result<Completion, HandlerError> {
+        let s = &self.services;
+        let today = chrono::Utc::now().date_naive();
+        let new = map_new_opportunity(input, self.mapping(), today).map_err(|e| Self::invalid(target, &e))?;
+        let token = client_token(&target.portal_id.to_string(), &input.deal.id)?;
+        let created = s
+            .metrics
+            .timed(PARTNER_CENTRAL_API, s.partner_central.create_opportunity(&token, &new))
+            .await;
+        let id = match created {
+            Ok(out) => out.id,
+            Err(PcError::ClientTokenConflict { .. }) => {
+                // The token was used with a different body: this deal's opportunity exists (its write-back was
+                // lost and the deal changed since). Find it and update it instead of creating another.
+                let found = s
+                    .metrics
+                    .timed(
+                        PARTNER_CENTRAL_API,
+                        s.partner_central
+                            .find_by_partner_identifier(&input.deal.id, RECOVERY_PAGES),
+                    )
+                    .await?;
+                let Some(existing) = found.into_iter().find_map(|o| o.id) else {
+                    return Err(HandlerError::InvalidData {
+                        object: target.to_string(),
+                        reason: "ClientToken already used but no opportunity carries this deal's id".into(),
+                    });
+                };
+                tracing::info!(object = %target, opportunity = %existing, "recovered opportunity after token conflict");
+                return self.update(target, input, &existing, true).await;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        // TODO(issue 5): associate the configured solution(s) (AssociateOpportunity) once the solution config exists.
+        let title = new
+            .fields
+            .project
+            .as_ref()
+            .and_then(|p| p.title.as_deref())
+            .unwrap_or_default();
+        let mut desired = props([
+            ("aws_opportunity_id", id.as_str()),
+            ("aws_opportunity_title", title),
+            ("aws_review_status", NEW_REVIEW_STATUS),
+            ("aws_sync_status", STATUS_SYNCED),
+            ("aws_sync_error", ""),
+        ]);
+        desired.insert("aws_last_sync".into(), writeback::now_iso());
+        self.write_back(target, &desired).await?;
+        tracing::info!(object = %target, opportunity = %id, "opportunity created");
+        Ok(Completion::processed("created"))
+    }
+
+    async fn update(
+        &self,
+        target: &ObjectRef,
+        input: DealInput<'_>,
+        id: &str,
+        relink: bool,
+    ) -> Result<Completion, HandlerError> {
+        let s = &self.services;
+        let today = chrono::Utc::now().date_naive();
+        let mapped = map_fields(input, self.mapping(), today).map_err(|e| Self::invalid(target, &e))?;
+        let owned = OwnedFields::deal();
+        let mut outcome = UpdateOutcome::default();
+        let result = s
+            .metrics
+            .timed(
+                PARTNER_CENTRAL_API,
+                s.partner_central.update_with_retry(id, |current, current_fields| {
+                    outcome.review_status = current
+                        .life_cycle
+                        .as_ref()
+                        .and_then(|l| l.review_status.as_ref())
+                        .map(|r| r.as_str().to_owned());
+                    match deal_mapping::merge_current_record(current, &mapped, &owned) {
+                        Ok(merged) => {
+                            outcome.title = merged
+                                .fields
+                                .project
+                                .as_ref()
+                                .and_then(|p| p.title.clone())
+                                .or_else(|| current.project.as_ref().and_then(|p| p.title.clone()));
+                            changed(&current_fields, &merged.fields).then_some(merged.fields)
+                        }
+                        Err(locked) => {
+                            outcome.locked = Some(locked.review_status);
+                            None
+                        }
+                    }
+                }),
+            )
+            .await;
+        match result {
+            Ok(r) => outcome.written = r.written,
+            Err(PcError::NotEditable { review_status, .. }) => outcome.locked = Some(review_status),
+            Err(e) => return Err(e.into()),
+        }
+        let deal = input.deal;
+        let mut desired = BTreeMap::new();
+        if relink {
+            desired.insert("aws_opportunity_id".to_owned(), id.to_owned());
+        }
+        if let Some(status) = &outcome.locked {
+            let reason = format!(
+                "Partner Central review status '{status}' does not allow updates; HubSpot changes are sent once \
+                 AWS's review allows edits again"
+            );
+            desired.extend(props([
+                ("aws_sync_status", STATUS_BLOCKED),
+                ("aws_sync_error", &reason),
+                ("aws_review_status", status),
+            ]));
+            let changes = diff(deal, desired);
+            if !changes.is_empty() {
+                self.write_back(target, &changes).await?;
+            }
+            tracing::info!(object = %target, opportunity = id, review_status = %status, "opportunity locked by review");
+            return Ok(Completion::skipped("review_locked"));
+        }
+        desired.extend(props([("aws_sync_status", STATUS_SYNCED), ("aws_sync_error", "")]));
+        if let Some(status) = &outcome.review_status {
+            desired.insert("aws_review_status".into(), status.clone());
+        }
+        if let Some(title) = &outcome.title {
+            desired.insert("aws_opportunity_title".into(), title.clone());
+        }
+        let mut changes = diff(deal, desired);
+        if outcome.written || !changes.is_empty() {
+            changes.insert("aws_last_sync".into(), writeback::now_iso());
+            self.write_back(target, &changes).await?;
+        }
+        tracing::info!(object = %target, opportunity = id, written = outcome.written, "opportunity update checked");
+        Ok(Completion::processed(if outcome.written {
+            "updated"
+        } else {
+            "unchanged"
+        }))
+    }
+
+    async fn write_back(
+        &self,
+        target: &ObjectRef,
+        properties: &BTreeMap<String, String>,
+    ) -> Result<CrmObject, HandlerError> {
+        let s = &self.services;
+        Ok(s.metrics
+            .timed(HUBSPOT_API, s.hubspot.update_deal(&target.object_id, properties))
+            .await?)
+    }
+}

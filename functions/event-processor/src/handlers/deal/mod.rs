@@ -1,0 +1,100 @@
+//! Deal handler: syncs one HubSpot deal (all its coalesced events of a batch) to a Partner Central opportunity.
+//!
+//! Flow ([`flow`]): echo suppression (events that only report the sync's own write-back are skipped with zero
+//! calls) -> one `get_deal_context` (deal, primary company, up to [`MAX_CONTACTS`] contacts) -> scope check ->
+//! create (deterministic ClientToken) or Get/merge/Update (review-status rules, no-op writes skipped) -> write-back of
+//! the sync properties onto the deal, sending only values that differ from what the deal already shows.
+//! Mapping errors are permanent: [`ObjectHandler::surface_permanent_failure`] writes them onto the deal
+//! ([`writeback`]). [`plan`] is a read-only diagnostic view used by tooling and tests.
+
+pub mod flow;
+pub mod plan;
+pub mod writeback;
+
+use std::sync::Arc;
+
+use deal_mapping::MappingConfig;
+use sync_events::SyncEvent;
+
+use super::{BoxFuture, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
+use crate::outcome::Completion;
+use crate::services::Services;
+pub use plan::{DEAL_PROPERTIES, DealSyncPlan, LinkedOpportunity, MAX_CONTACTS};
+
+/// The deal handler.
+#[derive(Debug, Clone)]
+pub struct DealHandler {
+    services: Arc<Services>,
+    mapping: Arc<MappingConfig>,
+    app_id: Option<String>,
+}
+
+impl DealHandler {
+    /// A handler using the shared clients and the default [`MappingConfig`].
+    pub fn new(services: Arc<Services>) -> Self {
+        Self::with_config(services, MappingConfig::default())
+    }
+
+    /// A handler with an explicit mapping configuration.
+    pub fn with_config(services: Arc<Services>, mapping: MappingConfig) -> Self {
+        Self {
+            services,
+            mapping: Arc::new(mapping),
+            app_id: None,
+        }
+    }
+
+    /// The sync's own HubSpot app id: property changes whose `sourceId` names it are echoes of its own writes.
+    /// Without it only the write-back property rule applies.
+    pub fn with_app_id(mut self, app_id: impl Into<String>) -> Self {
+        self.app_id = Some(app_id.into());
+        self
+    }
+
+    /// The mapping configuration in use.
+    pub fn mapping(&self) -> &MappingConfig {
+        &self.mapping
+    }
+}
+
+impl ObjectHandler for DealHandler {
+    fn kind(&self) -> HandlerKind {
+        HandlerKind::Deal
+    }
+
+    fn sync<'a>(
+        &'a self,
+        target: &'a ObjectRef,
+        events: &'a [&'a SyncEvent],
+    ) -> BoxFuture<'a, Result<Completion, HandlerError>> {
+        Box::pin(self.sync_deal(target, events))
+    }
+
+    fn surface_permanent_failure<'a>(
+        &'a self,
+        target: &'a ObjectRef,
+        events: &'a [&'a SyncEvent],
+        error: &'a HandlerError,
+    ) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            if matches!(error, HandlerError::HubSpot(e) if e.is_not_found()) {
+                tracing::info!(object = %target, "deal not found: nothing to write the failure onto");
+                return;
+            }
+            let props = writeback::error_properties(error);
+            let s = &self.services;
+            let result = s
+                .metrics
+                .timed(
+                    crate::services::HUBSPOT_API,
+                    s.hubspot.update_deal(&target.object_id, &props),
+                )
+                .await;
+            match result {
+                Ok(_) => tracing::info!(object = %target, events = events.len(),
+                    code = %crate::outcome::Classify::code(error), "permanent failure written onto the deal"),
+                Err(e) => tracing::warn!(object = %target, error = %e, "could not write the failure onto the deal"),
+            }
+        })
+    }
+}

@@ -1,0 +1,429 @@
+//! The deal sync end to end: SQS events through the real engine, router and deal handler, against the local HubSpot
+//! server and the local Partner Central server (which validates every request against the published model).
+//! Covers create + write-back, redelivery and write-back failure (never a second opportunity), update merge
+//! (fields the sync does not own survive), no-op updates (zero writes), review locks, echo suppression, scope, and
+//! mapping errors written onto the deal. Each test also asserts the calls made per event.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use event_processor::config::{Config, vars};
+use event_processor::metrics::Metrics;
+use event_processor::outcome::{FailureClass, RecordStatus};
+use event_processor::runtime::App;
+use event_processor::services::Services;
+use hubspot::{ClientConfig, HubSpotClient, RetryPolicy};
+use hubspot_server::{Fault, FaultRule, HubSpotServer, ObjectType, ServerConfig};
+use partner_central::{Catalog, PartnerCentral, PartnerCentralConfig};
+use partner_central_server::PartnerCentralServer;
+use serde_json::json;
+
+const DEAL: &str = "9001";
+const PORTAL: u64 = 62515;
+
+struct Env {
+    hubspot: HubSpotServer,
+    pc: PartnerCentralServer,
+    app: App,
+}
+
+fn deal_props(name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("dealname", name.to_owned()),
+        ("dealstage", "qualifiedtobuy".into()),
+        ("pipeline", "default".into()),
+        ("amount", "120000".into()),
+        ("closedate", "2027-06-30".into()),
+        (
+            "description",
+            "Migrate the on-premises data warehouse to a managed analytics platform".into(),
+        ),
+    ]
+}
+
+async fn env() -> Env {
+    let pc = PartnerCentralServer::start().await.unwrap();
+    let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
+    hubspot
+        .seed(ObjectType::Deals, DEAL, deal_props("Acme data platform #AWS"))
+        .unwrap();
+    hubspot
+        .seed(
+            ObjectType::Companies,
+            "501",
+            [
+                ("name", "Acme Corp"),
+                ("domain", "acme.example"),
+                ("industry", "COMPUTER_SOFTWARE"),
+                ("country", "United States"),
+                ("state", "WA"),
+                ("city", "Seattle"),
+                ("zip", "98101"),
+            ],
+        )
+        .unwrap();
+    hubspot
+        .seed(
+            ObjectType::Contacts,
+            "601",
+            [
+                ("email", "Jane.Doe@Acme.example"),
+                ("firstname", "Jane"),
+                ("lastname", "Doe"),
+                ("jobtitle", "CTO"),
+            ],
+        )
+        .unwrap();
+    hubspot.associate_primary_company(DEAL, "501").unwrap();
+    hubspot
+        .associate(ObjectType::Deals, DEAL, ObjectType::Contacts, "601")
+        .unwrap();
+    let hubspot_client = HubSpotClient::new(
+        ClientConfig::new(hubspot.token())
+            .with_base_url(hubspot.base_url())
+            .with_retry(RetryPolicy::fast_for_tests()),
+    )
+    .unwrap();
+    let mut pc_config = PartnerCentralConfig::new(Catalog::Sandbox);
+    pc_config.endpoint_url = Some(pc.endpoint_url());
+    pc_config.max_attempts = 2;
+    pc_config.initial_backoff = Duration::from_millis(1);
+    pc_config.write_interval = Duration::ZERO;
+    let partner_central = PartnerCentral::new(&moto_harness::sdk_config_for(&pc.endpoint_url()).await, pc_config).await;
+    let services = Services {
+        hubspot: hubspot_client,
+        partner_central,
+        metrics: Arc::new(Metrics::new("Test")),
+    };
+    let vars: HashMap<&str, &str> = HashMap::from([
+        (
+            vars::HUBSPOT_ACCESS_TOKEN_SECRET_ARN,
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbCdEf",
+        ),
+        (vars::PARTNER_CENTRAL_CATALOG, "Sandbox"),
+    ]);
+    let config = Config::from_lookup(|k| vars.get(k).map(|v| (*v).to_owned())).unwrap();
+    Env {
+        hubspot,
+        pc,
+        app: App::new(Arc::new(services), &config),
+    }
+}
+
+/// An SQS event with one deal event; `property` = None makes it a `deal.creation`.
+fn deal_event(message_id: &str, property: Option<(&str, &str)>, source_id: Option<&str>) -> SqsEvent {
+    let mut body = json!({
+        "schemaVersion": 1, "source": "hubspot", "objectType": "deal", "objectId": DEAL, "portalId": PORTAL,
+        "occurredAt": 1_790_000_000_000_u64, "appId": 54321, "subscriptionId": 7000, "eventId": 100,
+        "correlationId": format!("corr-{message_id}"),
+    });
+    match property {
+        Some((name, value)) => {
+            body["eventType"] = json!("deal.propertyChange");
+            body["action"] = json!("propertyChange");
+            body["propertyName"] = json!(name);
+            body["propertyValue"] = json!(value);
+            body["changeSource"] = json!(if source_id.is_some() { "INTEGRATION" } else { "CRM_UI" });
+            if let Some(s) = source_id {
+                body["sourceId"] = json!(s);
+            }
+        }
+        None => {
+            body["eventType"] = json!("deal.creation");
+            body["action"] = json!("creation");
+        }
+    }
+    let mut m = SqsMessage::default();
+    m.message_id = Some(message_id.to_owned());
+    m.body = Some(body.to_string());
+    m.attributes = [
+        ("MessageGroupId".to_owned(), format!("hubspot:{PORTAL}:deal:{DEAL}")),
+        ("ApproximateReceiveCount".to_owned(), "1".to_owned()),
+    ]
+    .into_iter()
+    .collect();
+    let mut e = SqsEvent::default();
+    e.records = vec![m];
+    e
+}
+
+fn prop(env: &Env, name: &str) -> Option<String> {
+    env.hubspot
+        .object(ObjectType::Deals, DEAL)
+        .unwrap()
+        .properties
+        .get(name)
+        .cloned()
+}
+
+fn hubspot_writes(env: &Env) -> usize {
+    env.hubspot.requests().iter().filter(|r| r.method == "PATCH").count()
+}
+
+fn hubspot_reads(env: &Env) -> usize {
+    env.hubspot.requests().iter().filter(|r| r.method != "PATCH").count()
+}
+
+async fn run(env: &Env, event: &SqsEvent) -> RecordStatus {
+    let report = env.app.run_batch(event, None).await.unwrap();
+    report.records[0].status.clone()
+}
+
+fn processed(action: &'static str) -> RecordStatus {
+    RecordStatus::Processed {
+        action: action.into(),
+        coalesced: 1,
+    }
+}
+
+fn skipped(reason: &'static str) -> RecordStatus {
+    RecordStatus::Skipped { reason: reason.into() }
+}
+
+/// Creates the opportunity through the flow and resets both request logs' baselines.
+async fn created(env: &Env) -> String {
+    assert_eq!(
+        run(env, &deal_event("m-create", None, None)).await,
+        processed("created")
+    );
+    prop(env, "aws_opportunity_id").unwrap()
+}
+
+#[tokio::test]
+async fn create_writes_back_and_costs_one_partner_central_write() {
+    let env = env().await;
+    let status = run(&env, &deal_event("m-1", None, None)).await;
+    assert_eq!(status, processed("created"));
+    assert_eq!(env.pc.count("CreateOpportunity"), 1);
+    assert_eq!(env.pc.opportunity_count(), 1);
+    assert_eq!((env.pc.reads(), env.pc.writes()), (0, 1), "PC reads/writes per create");
+    // deal read + company batch + contact batch, then one write-back PATCH.
+    assert_eq!(
+        (hubspot_reads(&env), hubspot_writes(&env)),
+        (3, 1),
+        "HubSpot reads/writes per create"
+    );
+    let id = prop(&env, "aws_opportunity_id").unwrap();
+    let stored = env.pc.opportunity(&id).unwrap();
+    assert_eq!(stored["PartnerOpportunityIdentifier"], DEAL);
+    assert_eq!(stored["Customer"]["Account"]["CompanyName"], "Acme Corp");
+    assert_eq!(stored["Customer"]["Account"]["Address"]["CountryCode"], "US");
+    assert_eq!(stored["Customer"]["Contacts"][0]["Email"], "jane.doe@acme.example");
+    assert_eq!(stored["LifeCycle"]["Stage"], "Qualified");
+    assert_eq!(
+        prop(&env, "aws_opportunity_title").as_deref(),
+        stored["Project"]["Title"].as_str()
+    );
+    assert_eq!(prop(&env, "aws_sync_status").as_deref(), Some("synced"));
+    assert_eq!(prop(&env, "aws_review_status").as_deref(), Some("Pending Submission"));
+    assert!(prop(&env, "aws_last_sync").is_some());
+    let patch = env
+        .hubspot
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PATCH")
+        .unwrap();
+    assert_eq!(patch.path, format!("/crm/v3/objects/deals/{DEAL}"));
+    assert_eq!(patch.json().unwrap()["properties"]["aws_opportunity_id"], id.as_str());
+}
+
+#[tokio::test]
+async fn redelivered_create_is_a_no_op_update() {
+    let env = env().await;
+    let id = created(&env).await;
+    env.hubspot.clear_requests();
+    let before = (env.pc.reads(), env.pc.writes());
+    let status = run(&env, &deal_event("m-create", None, None)).await;
+    assert_eq!(status, processed("unchanged"));
+    assert_eq!(env.pc.opportunity_count(), 1);
+    assert_eq!(env.pc.count("CreateOpportunity"), 1);
+    assert_eq!(env.pc.count("UpdateOpportunity"), 0);
+    // No-op update: one GetOpportunity, zero writes anywhere.
+    assert_eq!((env.pc.reads() - before.0, env.pc.writes() - before.1), (1, 0));
+    assert_eq!((hubspot_reads(&env), hubspot_writes(&env)), (3, 0));
+    assert_eq!(prop(&env, "aws_opportunity_id"), Some(id));
+}
+
+#[tokio::test]
+async fn write_back_failure_then_retry_creates_one_opportunity() {
+    let env = env().await;
+    env.hubspot
+        .inject(FaultRule::next(20, Fault::status(503)).method("PATCH"));
+    let status = run(&env, &deal_event("m-1", None, None)).await;
+    assert!(
+        matches!(
+            status,
+            RecordStatus::Failed {
+                class: FailureClass::Transient,
+                ..
+            }
+        ),
+        "{status:?}"
+    );
+    assert_eq!(env.pc.opportunity_count(), 1);
+    assert_eq!(prop(&env, "aws_opportunity_id"), None);
+    env.hubspot.clear_faults();
+    let status = run(&env, &deal_event("m-1", None, None)).await;
+    assert_eq!(status, processed("created"));
+    assert_eq!(
+        env.pc.count("CreateOpportunity"),
+        2,
+        "the retry replays CreateOpportunity with the same token"
+    );
+    assert_eq!(
+        env.pc.opportunity_count(),
+        1,
+        "the replayed ClientToken returns the first opportunity"
+    );
+    let id = prop(&env, "aws_opportunity_id").unwrap();
+    assert!(env.pc.opportunity(&id).is_some());
+}
+
+#[tokio::test]
+async fn update_merges_and_keeps_fields_the_sync_does_not_own() {
+    let env = env().await;
+    let id = created(&env).await;
+    // Someone (AWS or the partner console) adds a member the sync does not own.
+    let mut record = env.pc.opportunity(&id).unwrap();
+    record["Project"]["AdditionalComments"] = json!("Added in the Partner Central console");
+    let seeded = env.pc.seed_opportunity("Sandbox", record);
+    let mut props = deal_props("Acme data platform #AWS");
+    props[1].1 = "presentationscheduled".into();
+    props.push(("aws_opportunity_id", seeded.clone()));
+    props.push(("aws_sync_status", "synced".into()));
+    env.hubspot.seed(ObjectType::Deals, DEAL, props).unwrap();
+    env.hubspot.clear_requests();
+    let (reads0, writes0) = (env.pc.reads(), env.pc.writes());
+
+    let status = run(
+        &env,
+        &deal_event("m-2", Some(("dealstage", "presentationscheduled")), None),
+    )
+    .await;
+    assert_eq!(status, processed("updated"));
+    assert_eq!(env.pc.count("UpdateOpportunity"), 1);
+    assert_eq!(
+        (env.pc.reads() - reads0, env.pc.writes() - writes0),
+        (1, 1),
+        "PC reads/writes per update"
+    );
+    let stored = env.pc.opportunity(&seeded).unwrap();
+    assert_eq!(stored["LifeCycle"]["Stage"], "Technical Validation");
+    assert_eq!(
+        stored["Project"]["AdditionalComments"],
+        "Added in the Partner Central console"
+    );
+    // One write-back PATCH (title/review status/last sync differ from the re-seeded deal).
+    assert_eq!(
+        (hubspot_reads(&env), hubspot_writes(&env)),
+        (3, 1),
+        "HubSpot reads/writes per update"
+    );
+
+    // The same event again: nothing changed, so zero writes anywhere.
+    env.hubspot.clear_requests();
+    let (reads1, writes1) = (env.pc.reads(), env.pc.writes());
+    let status = run(
+        &env,
+        &deal_event("m-3", Some(("dealstage", "presentationscheduled")), None),
+    )
+    .await;
+    assert_eq!(status, processed("unchanged"));
+    assert_eq!(env.pc.count("UpdateOpportunity"), 1);
+    assert_eq!((env.pc.reads() - reads1, env.pc.writes() - writes1), (1, 0));
+    assert_eq!(hubspot_writes(&env), 0);
+}
+
+#[tokio::test]
+async fn review_lock_blocks_updates_and_tells_the_deal_once() {
+    let env = env().await;
+    let id = created(&env).await;
+    assert!(env.pc.set_review_status(&id, "In review"));
+    let mut props = deal_props("Acme data platform #AWS");
+    props[1].1 = "contractsent".into();
+    props.push(("aws_opportunity_id", id.clone()));
+    env.hubspot.seed(ObjectType::Deals, DEAL, props).unwrap();
+    env.hubspot.clear_requests();
+    let status = run(&env, &deal_event("m-2", Some(("dealstage", "contractsent")), None)).await;
+    assert_eq!(status, skipped("review_locked"));
+    assert_eq!(env.pc.count("UpdateOpportunity"), 0);
+    assert_eq!(hubspot_writes(&env), 1);
+    assert_eq!(prop(&env, "aws_sync_status").as_deref(), Some("blocked"));
+    assert_eq!(prop(&env, "aws_review_status").as_deref(), Some("In review"));
+    assert!(prop(&env, "aws_sync_error").unwrap().contains("In review"));
+    // Another change while still in review: no second write-back.
+    let status = run(&env, &deal_event("m-3", Some(("amount", "5")), None)).await;
+    assert_eq!(status, skipped("review_locked"));
+    assert_eq!(hubspot_writes(&env), 1);
+    assert_eq!(env.pc.count("UpdateOpportunity"), 0);
+}
+
+#[tokio::test]
+async fn echo_events_cause_no_calls() {
+    let env = env().await;
+    let status = run(
+        &env,
+        &deal_event("m-1", Some(("aws_opportunity_id", "O123")), Some("1160452")),
+    )
+    .await;
+    assert_eq!(status, skipped("echo"));
+    let status = run(&env, &deal_event("m-2", Some(("aws_sync_status", "synced")), None)).await;
+    assert_eq!(status, skipped("echo"));
+    assert_eq!(env.hubspot.request_count(), 0);
+    assert_eq!(env.pc.reads() + env.pc.writes(), 0);
+}
+
+#[tokio::test]
+async fn out_of_scope_deal_is_skipped_without_writes() {
+    let env = env().await;
+    env.hubspot
+        .seed(ObjectType::Deals, DEAL, deal_props("Acme data platform #AWSOME"))
+        .unwrap();
+    let status = run(&env, &deal_event("m-1", Some(("dealname", "x")), None)).await;
+    assert_eq!(status, skipped("not_in_scope"));
+    assert_eq!(hubspot_writes(&env), 0);
+    assert_eq!(env.pc.reads() + env.pc.writes(), 0);
+    // Tagged later: created then.
+    env.hubspot
+        .seed(ObjectType::Deals, DEAL, deal_props("Acme data platform #aws"))
+        .unwrap();
+    let status = run(&env, &deal_event("m-2", Some(("dealname", "x")), None)).await;
+    assert_eq!(status, processed("created"));
+}
+
+#[tokio::test]
+async fn mapping_error_is_acknowledged_written_onto_the_deal_and_cleared_later() {
+    let env = env().await;
+    env.hubspot
+        .seed(
+            ObjectType::Companies,
+            "501",
+            [("name", "Acme Corp"), ("country", "Narnia")],
+        )
+        .unwrap();
+    let status = run(&env, &deal_event("m-1", None, None)).await;
+    assert_eq!(
+        status,
+        RecordStatus::FailedPermanent {
+            code: "invalid_data".into()
+        }
+    );
+    assert_eq!(env.pc.writes(), 0);
+    assert_eq!(hubspot_writes(&env), 1, "one PATCH surfaces the error");
+    assert_eq!(prop(&env, "aws_sync_status").as_deref(), Some("error"));
+    let error = prop(&env, "aws_sync_error").unwrap();
+    assert!(error.contains("Customer.Account.Address.CountryCode"), "{error}");
+    assert!(error.contains("Narnia"), "{error}");
+
+    env.hubspot
+        .seed(ObjectType::Companies, "501", [("name", "Acme Corp"), ("country", "UK")])
+        .unwrap();
+    let status = run(&env, &deal_event("m-2", Some(("amount", "130000")), None)).await;
+    assert_eq!(status, processed("created"));
+    assert_eq!(prop(&env, "aws_sync_status").as_deref(), Some("synced"));
+    assert_eq!(prop(&env, "aws_sync_error").as_deref().unwrap_or(""), "");
+}
