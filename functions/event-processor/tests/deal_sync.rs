@@ -19,7 +19,7 @@ use event_processor::services::Services;
 use hubspot::{ClientConfig, HubSpotClient, RetryPolicy};
 use hubspot_server::{Fault, FaultRule, HubSpotServer, ObjectType, ServerConfig};
 use partner_central::{Catalog, PartnerCentral, PartnerCentralConfig};
-use partner_central_server::PartnerCentralServer;
+use partner_central_server::{FaultKind, PartnerCentralServer};
 use serde_json::json;
 
 const DEAL: &str = "9001";
@@ -426,4 +426,51 @@ async fn mapping_error_is_acknowledged_written_onto_the_deal_and_cleared_later()
     assert_eq!(status, processed("created"));
     assert_eq!(prop(&env, "aws_sync_status").as_deref(), Some("synced"));
     assert_eq!(prop(&env, "aws_sync_error").as_deref().unwrap_or(""), "");
+}
+
+#[tokio::test]
+async fn lost_write_back_then_changed_deal_recovers_the_opportunity() {
+    let env = env().await;
+    env.hubspot
+        .inject(FaultRule::next(20, Fault::status(503)).method("PATCH"));
+    let status = run(&env, &deal_event("m-1", None, None)).await;
+    assert!(matches!(status, RecordStatus::Failed { .. }), "{status:?}");
+    env.hubspot.clear_faults();
+    // The deal changes before the retry: the same ClientToken now comes with a different body (a token conflict),
+    // so the handler finds the opportunity by PartnerOpportunityIdentifier and updates it instead.
+    let mut props = deal_props("Acme data platform #AWS");
+    props[1].1 = "decisionmakerboughtin".into();
+    env.hubspot.seed(ObjectType::Deals, DEAL, props).unwrap();
+    let status = run(
+        &env,
+        &deal_event("m-2", Some(("dealstage", "decisionmakerboughtin")), None),
+    )
+    .await;
+    assert_eq!(status, processed("updated"));
+    assert_eq!(env.pc.count("CreateOpportunity"), 2, "the second one was refused (token conflict)");
+    assert_eq!(env.pc.count("ListOpportunities"), 1);
+    assert_eq!(env.pc.opportunity_count(), 1);
+    let id = prop(&env, "aws_opportunity_id").unwrap();
+    assert_eq!(
+        env.pc.opportunity(&id).unwrap()["LifeCycle"]["Stage"],
+        "Business Validation"
+    );
+    assert_eq!(prop(&env, "aws_sync_status").as_deref(), Some("synced"));
+}
+
+#[tokio::test]
+async fn update_conflict_is_retried_with_a_fresh_read() {
+    let env = env().await;
+    let id = created(&env).await;
+    let mut props = deal_props("Acme data platform #AWS");
+    props[1].1 = "contractsent".into();
+    props.push(("aws_opportunity_id", id.clone()));
+    env.hubspot.seed(ObjectType::Deals, DEAL, props).unwrap();
+    env.pc
+        .inject_fault_for("UpdateOpportunity", FaultKind::ConcurrentModification, 1);
+    let status = run(&env, &deal_event("m-2", Some(("dealstage", "contractsent")), None)).await;
+    assert_eq!(status, processed("updated"));
+    assert_eq!(env.pc.count("UpdateOpportunity"), 2, "conflict, then the retry");
+    assert_eq!(env.pc.count("GetOpportunity"), 2, "re-read after the conflict");
+    assert_eq!(env.pc.opportunity(&id).unwrap()["LifeCycle"]["Stage"], "Committed");
 }
