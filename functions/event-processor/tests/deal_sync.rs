@@ -385,6 +385,7 @@ async fn out_of_scope_deal_is_skipped_without_writes() {
         .unwrap();
     let status = run(&env, &deal_event("m-1", Some(("dealname", "x")), None)).await;
     assert_eq!(status, skipped("not_in_scope"));
+    assert_eq!(hubspot_reads(&env), 1, "only the deal is read");
     assert_eq!(hubspot_writes(&env), 0);
     assert_eq!(env.pc.reads() + env.pc.writes(), 0);
     // Tagged later: created then.
@@ -447,7 +448,11 @@ async fn lost_write_back_then_changed_deal_recovers_the_opportunity() {
     )
     .await;
     assert_eq!(status, processed("updated"));
-    assert_eq!(env.pc.count("CreateOpportunity"), 2, "the second one was refused (token conflict)");
+    assert_eq!(
+        env.pc.count("CreateOpportunity"),
+        2,
+        "the second one was refused (token conflict)"
+    );
     assert_eq!(env.pc.count("ListOpportunities"), 1);
     assert_eq!(env.pc.opportunity_count(), 1);
     let id = prop(&env, "aws_opportunity_id").unwrap();

@@ -140,8 +140,8 @@ async fn three_events_of_one_deal_make_one_hubspot_read() {
             ("POST".to_owned(), "/crm/v3/objects/contacts/batch/read".to_owned()),
         ]
     );
-    // The context read and the error write-back.
-    assert_eq!(app.services().metrics.api_calls(HUBSPOT_API), 2);
+    // Deal, company batch, contact batch and the error write-back.
+    assert_eq!(app.services().metrics.api_calls(HUBSPOT_API), 4);
     let expected = RecordStatus::FailedPermanent {
         code: "invalid_data".into(),
     };
@@ -156,7 +156,7 @@ async fn three_events_of_one_deal_make_one_hubspot_read() {
     let deal = docs.iter().find(|d| d["EventType"] == "deal.propertyChange").unwrap();
     assert_eq!(deal["FailedPermanent"], 3);
     let api = docs.iter().find(|d| d["Api"] == "HubSpot").unwrap();
-    assert_eq!(api["ApiCalls"], 2);
+    assert_eq!(api["ApiCalls"], 4);
 }
 
 #[tokio::test]

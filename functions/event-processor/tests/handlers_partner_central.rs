@@ -129,8 +129,8 @@ async fn three_events_make_one_read_per_api() {
     assert_eq!(env.pc.reads(), 1);
     assert_eq!(env.pc.writes(), 1);
     assert_eq!(env.pc.count("UpdateOpportunity"), 1);
-    // Timed calls: the context read and the write-back; update_with_retry (Get + Update) as one.
-    assert_eq!(env.app.services().metrics.api_calls(HUBSPOT_API), 2);
+    // Timed calls: deal, company batch, write-back; update_with_retry (Get + Update) counts as one.
+    assert_eq!(env.app.services().metrics.api_calls(HUBSPOT_API), 3);
     assert_eq!(env.app.services().metrics.api_calls(PARTNER_CENTRAL_API), 1);
     let expected = RecordStatus::Processed {
         action: "updated".into(),

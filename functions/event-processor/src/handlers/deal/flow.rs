@@ -1,14 +1,19 @@
 //! The deal sync flow: echo check, one context read, scope, then create or update, then the status write-back.
 //!
-//! Calls per event (steady state, measured in `tests/deal_sync.rs`): a create costs HubSpot 2-3 reads (deal, then
-//! company and contacts batch reads concurrently) + 1 write (write-back), and Partner Central 1 write
+//! The deal is read first and the scope checked before anything else is read, so an out-of-scope deal (most deals of
+//! a portal) costs one HubSpot read; in-scope deals then read their primary company and contacts as two concurrent
+//! batch reads (the same requests as `HubSpotClient::get_deal_context`, which would read them before the scope is
+//! known).
+//!
+//! Calls per event (steady state, measured in `tests/deal_sync.rs`): a create costs HubSpot 3 reads (deal, company
+//! batch, contact batch; fewer without associations) + 1 write (write-back), and Partner Central 1 write
 //! (CreateOpportunity). An update costs the same HubSpot reads, Partner Central 1 read (GetOpportunity) + at most 1
 //! write (none when nothing changed), and a HubSpot write only when a sync property differs.
 
 use std::collections::BTreeMap;
 
 use deal_mapping::{DealInput, OwnedFields, changed, client_token, in_scope, map_fields, map_new_opportunity};
-use hubspot::{CrmObject, DealContextRequest};
+use hubspot::{BatchRead, CrmObject, ObjectType};
 use partner_central::PcError;
 use sync_events::SyncEvent;
 
@@ -100,25 +105,19 @@ impl DealHandler {
         }
         let s = &self.services;
         let deal_properties = self.deal_properties();
-        let request = DealContextRequest {
-            deal_properties: &deal_properties,
-            company_properties: SYNC_COMPANY_PROPERTIES,
-            contact_properties: SYNC_CONTACT_PROPERTIES,
-            max_contacts: MAX_CONTACTS,
-            primary_company_only: true,
-        };
-        let ctx = s
+        let deal = s
             .metrics
-            .timed(HUBSPOT_API, s.hubspot.get_deal_context(&target.object_id, &request))
+            .timed(HUBSPOT_API, s.hubspot.get_deal(&target.object_id, &deal_properties))
             .await?;
-        let deal = &ctx.deal;
-        if !in_scope(deal, self.mapping()) {
+        if !in_scope(&deal, self.mapping()) {
             return Ok(Completion::skipped("not_in_scope"));
         }
+        let (companies, contacts) = self.read_related(&deal).await?;
+        let deal = &deal;
         let input = DealInput {
             deal,
-            company: ctx.primary_company(),
-            contacts: &ctx.contacts.results,
+            company: companies.results.first(),
+            contacts: &contacts.results,
         };
         let linked = deal
             .property("aws_opportunity_id")
@@ -129,6 +128,32 @@ impl DealHandler {
             Some(id) => self.update(target, input, &id, false).await,
             None => self.create(target, input).await,
         }
+    }
+
+    /// The deal's primary company (else its first company) and up to [`MAX_CONTACTS`] contacts, read concurrently
+    /// (one batch read each, skipped when there is nothing to read).
+    async fn read_related(&self, deal: &CrmObject) -> Result<(BatchRead, BatchRead), HandlerError> {
+        let s = &self.services;
+        let company_ids: Vec<String> = deal
+            .primary_company_id()
+            .map(str::to_owned)
+            .or_else(|| deal.associated_ids(ObjectType::Companies).into_iter().next())
+            .into_iter()
+            .collect();
+        let mut contact_ids = deal.associated_ids(ObjectType::Contacts);
+        contact_ids.truncate(MAX_CONTACTS);
+        let read = |t: ObjectType, ids: Vec<String>, properties: &'static [&'static str]| async move {
+            if ids.is_empty() {
+                return Ok(BatchRead::default());
+            }
+            s.metrics
+                .timed(HUBSPOT_API, s.hubspot.batch_read(t, &ids, properties))
+                .await
+        };
+        Ok(tokio::try_join!(
+            read(ObjectType::Companies, company_ids, SYNC_COMPANY_PROPERTIES),
+            read(ObjectType::Contacts, contact_ids, SYNC_CONTACT_PROPERTIES),
+        )?)
     }
 
     fn invalid(target: &ObjectRef, errors: &deal_mapping::MappingErrors) -> HandlerError {
