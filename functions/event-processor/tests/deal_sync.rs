@@ -419,6 +419,15 @@ async fn mapping_error_is_acknowledged_written_onto_the_deal_and_cleared_later()
     let error = prop(&env, "aws_sync_error").unwrap();
     assert!(error.contains("Customer.Account.Address.CountryCode"), "{error}");
     assert!(error.contains("Narnia"), "{error}");
+    // Another edit while the error persists: acknowledged again, the deal already shows it, no second write.
+    let status = run(&env, &deal_event("m-1b", Some(("amount", "125000")), None)).await;
+    assert_eq!(
+        status,
+        RecordStatus::FailedPermanent {
+            code: "invalid_data".into()
+        }
+    );
+    assert_eq!(hubspot_writes(&env), 1);
 
     env.hubspot
         .seed(ObjectType::Companies, "501", [("name", "Acme Corp"), ("country", "UK")])

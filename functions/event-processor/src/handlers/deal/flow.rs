@@ -21,7 +21,7 @@ use super::DealHandler;
 use super::plan::MAX_CONTACTS;
 use super::writeback::{self, STATUS_BLOCKED, STATUS_SYNCED, all_echoes, diff, props};
 use crate::handlers::{HandlerError, ObjectRef};
-use crate::outcome::Completion;
+use crate::outcome::{Classify, Completion, FailureClass};
 use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API};
 
 /// Deal properties the mapping, scope check and write-back diff read.
@@ -124,10 +124,18 @@ impl DealHandler {
             .map(str::trim)
             .filter(|id| !id.is_empty())
             .map(str::to_owned);
-        match linked {
+        let result = match linked {
             Some(id) => self.update(target, input, &id, false).await,
             None => self.create(target, input).await,
+        };
+        if let Err(e) = &result
+            && e.class() == FailureClass::Permanent
+            && diff(deal, writeback::error_properties(e)).is_empty()
+        {
+            // The deal already shows exactly this error: the surfacing hook must not write it again.
+            self.mark_already_shown(target);
         }
+        result
     }
 
     /// The deal's primary company (else its first company) and up to [`MAX_CONTACTS`] contacts, read concurrently

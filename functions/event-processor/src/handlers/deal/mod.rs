@@ -11,7 +11,8 @@ pub mod flow;
 pub mod plan;
 pub mod writeback;
 
-use std::sync::Arc;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 
 use deal_mapping::MappingConfig;
 use sync_events::SyncEvent;
@@ -27,6 +28,9 @@ pub struct DealHandler {
     services: Arc<Services>,
     mapping: Arc<MappingConfig>,
     app_id: Option<String>,
+    /// Objects whose permanent failure the deal already shows (set by `sync`, taken by the surfacing hook), so a
+    /// repeated failure is not written again.
+    already_shown: Arc<Mutex<BTreeSet<ObjectRef>>>,
 }
 
 impl DealHandler {
@@ -41,6 +45,7 @@ impl DealHandler {
             services,
             mapping: Arc::new(mapping),
             app_id: None,
+            already_shown: Arc::default(),
         }
     }
 
@@ -49,6 +54,19 @@ impl DealHandler {
     pub fn with_app_id(mut self, app_id: impl Into<String>) -> Self {
         self.app_id = Some(app_id.into());
         self
+    }
+
+    fn mark_already_shown(&self, target: &ObjectRef) {
+        if let Ok(mut set) = self.already_shown.lock() {
+            set.insert(target.clone());
+        }
+    }
+
+    fn take_already_shown(&self, target: &ObjectRef) -> bool {
+        self.already_shown
+            .lock()
+            .map(|mut set| set.remove(target))
+            .unwrap_or(false)
     }
 
     /// The mapping configuration in use.
@@ -79,6 +97,10 @@ impl ObjectHandler for DealHandler {
         Box::pin(async move {
             if matches!(error, HandlerError::HubSpot(e) if e.is_not_found()) {
                 tracing::info!(object = %target, "deal not found: nothing to write the failure onto");
+                return;
+            }
+            if self.take_already_shown(target) {
+                tracing::info!(object = %target, "the deal already shows this failure");
                 return;
             }
             let props = writeback::error_properties(error);
