@@ -488,3 +488,58 @@ async fn update_conflict_is_retried_with_a_fresh_read() {
     assert_eq!(env.pc.count("GetOpportunity"), 2, "re-read after the conflict");
     assert_eq!(env.pc.opportunity(&id).unwrap()["LifeCycle"]["Stage"], "Committed");
 }
+
+/// Re-seeds the deal linked to `id` with a new name, stage and close date (the deal shows the last sync's status).
+fn edit_linked_deal(env: &Env, id: &str, name: &str, stage: &str, close: &str) {
+    let mut props = deal_props(name);
+    props[1].1 = stage.into();
+    props[4].1 = close.into();
+    props.push(("aws_opportunity_id", id.to_owned()));
+    env.hubspot.seed(ObjectType::Deals, DEAL, props).unwrap();
+}
+
+#[tokio::test]
+async fn each_review_status_gets_its_edit_rule() {
+    for locked in ["Submitted", "In review", "Rejected"] {
+        let env = env().await;
+        let id = created(&env).await;
+        assert!(env.pc.set_review_status(&id, locked));
+        edit_linked_deal(&env, &id, "Acme data platform #AWS", "contractsent", "2027-06-30");
+        let status = run(&env, &deal_event("m-2", Some(("dealstage", "contractsent")), None)).await;
+        assert_eq!(status, skipped("review_locked"), "{locked}");
+        assert_eq!(env.pc.count("UpdateOpportunity"), 0, "{locked}");
+        assert_eq!(prop(&env, "aws_sync_status").as_deref(), Some("blocked"), "{locked}");
+        assert_eq!(prop(&env, "aws_review_status").as_deref(), Some(locked));
+    }
+
+    // Approved: the stage follows the deal, the title (locked after approval) keeps its value; the earlier
+    // blocked status is cleared.
+    let env = env().await;
+    let id = created(&env).await;
+    let title = env.pc.opportunity(&id).unwrap()["Project"]["Title"].clone();
+    assert!(env.pc.set_review_status(&id, "Approved"));
+    edit_linked_deal(&env, &id, "Renamed platform #AWS", "contractsent", "2027-06-30");
+    let status = run(
+        &env,
+        &deal_event("m-2", Some(("dealname", "Renamed platform #AWS")), None),
+    )
+    .await;
+    assert_eq!(status, processed("updated"));
+    let stored = env.pc.opportunity(&id).unwrap();
+    assert_eq!(stored["LifeCycle"]["Stage"], "Committed");
+    assert_eq!(stored["Project"]["Title"], title);
+    assert_eq!(prop(&env, "aws_review_status").as_deref(), Some("Approved"));
+    assert_eq!(prop(&env, "aws_sync_status").as_deref(), Some("synced"));
+
+    // Action Required: only the editable subset (TargetCloseDate is in it, the title is not).
+    let env = self::env().await;
+    let id = created(&env).await;
+    let title = env.pc.opportunity(&id).unwrap()["Project"]["Title"].clone();
+    assert!(env.pc.set_review_status(&id, "Action Required"));
+    edit_linked_deal(&env, &id, "Renamed platform #AWS", "qualifiedtobuy", "2027-09-30");
+    let status = run(&env, &deal_event("m-2", Some(("closedate", "2027-09-30")), None)).await;
+    assert_eq!(status, processed("updated"));
+    let stored = env.pc.opportunity(&id).unwrap();
+    assert_eq!(stored["LifeCycle"]["TargetCloseDate"], "2027-09-30");
+    assert_eq!(stored["Project"]["Title"], title);
+}
