@@ -116,8 +116,15 @@ async fn env() -> Env {
 
 /// An SQS event with one deal event; `property` = None makes it a `deal.creation`.
 fn deal_event(message_id: &str, property: Option<(&str, &str)>, source_id: Option<&str>) -> SqsEvent {
+    let mut e = SqsEvent::default();
+    e.records = vec![deal_record(DEAL, message_id, property, source_id)];
+    e
+}
+
+/// One SQS record of a deal event.
+fn deal_record(deal: &str, message_id: &str, property: Option<(&str, &str)>, source_id: Option<&str>) -> SqsMessage {
     let mut body = json!({
-        "schemaVersion": 1, "source": "hubspot", "objectType": "deal", "objectId": DEAL, "portalId": PORTAL,
+        "schemaVersion": 1, "source": "hubspot", "objectType": "deal", "objectId": deal, "portalId": PORTAL,
         "occurredAt": 1_790_000_000_000_u64, "appId": 54321, "subscriptionId": 7000, "eventId": 100,
         "correlationId": format!("corr-{message_id}"),
     });
@@ -141,14 +148,12 @@ fn deal_event(message_id: &str, property: Option<(&str, &str)>, source_id: Optio
     m.message_id = Some(message_id.to_owned());
     m.body = Some(body.to_string());
     m.attributes = [
-        ("MessageGroupId".to_owned(), format!("hubspot:{PORTAL}:deal:{DEAL}")),
+        ("MessageGroupId".to_owned(), format!("hubspot:{PORTAL}:deal:{deal}")),
         ("ApproximateReceiveCount".to_owned(), "1".to_owned()),
     ]
     .into_iter()
     .collect();
-    let mut e = SqsEvent::default();
-    e.records = vec![m];
-    e
+    m
 }
 
 fn prop(env: &Env, name: &str) -> Option<String> {
@@ -542,4 +547,70 @@ async fn each_review_status_gets_its_edit_rule() {
     let stored = env.pc.opportunity(&id).unwrap();
     assert_eq!(stored["LifeCycle"]["TargetCloseDate"], "2027-09-30");
     assert_eq!(stored["Project"]["Title"], title);
+}
+
+/// A scripted deal workload: 20 deals x 5 events (creation; two echoes of the write-back; an amount change; the
+/// same change redelivered) = 100 events in SQS batches of 10. Prints the calls made beside the minimum.
+#[tokio::test]
+async fn workload_of_100_deal_events_over_20_deals() {
+    let env = env().await;
+    let deals: Vec<String> = (0..20).map(|i| format!("{}", 9100 + i)).collect();
+    for d in &deals {
+        env.hubspot
+            .seed(ObjectType::Deals, d, deal_props(&format!("Deal {d} #AWS")))
+            .unwrap();
+        env.hubspot.associate_primary_company(d, "501").unwrap();
+        env.hubspot
+            .associate(ObjectType::Deals, d, ObjectType::Contacts, "601")
+            .unwrap();
+    }
+    let run_phase = |records: Vec<SqsMessage>| {
+        let app = &env.app;
+        async move {
+            let mut statuses = Vec::new();
+            for chunk in records.chunks(10) {
+                let mut e = SqsEvent::default();
+                e.records = chunk.to_vec();
+                let report = app.run_batch(&e, None).await.unwrap();
+                assert!(report.failed_ids().is_empty(), "{report:?}");
+                statuses.extend(report.records.into_iter().map(|r| r.status));
+            }
+            statuses
+        }
+    };
+    let phase = |tag: &str, property: Option<(&str, &str)>, source: Option<&str>| -> Vec<SqsMessage> {
+        deals
+            .iter()
+            .map(|d| deal_record(d, &format!("{tag}-{d}"), property, source))
+            .collect()
+    };
+    run_phase(phase("create", None, None)).await;
+    let mut echoes = phase("echo-id", Some(("aws_opportunity_id", "O1")), Some("1160452"));
+    echoes.extend(phase("echo-status", Some(("aws_sync_status", "synced")), None));
+    run_phase(echoes).await;
+    for d in &deals {
+        let mut props = deal_props(&format!("Deal {d} #AWS"));
+        props[3].1 = "240000".into();
+        let mut current = env.hubspot.object(ObjectType::Deals, d).unwrap().properties;
+        current.extend(props.into_iter().map(|(k, v)| (k.to_owned(), v)));
+        env.hubspot.seed(ObjectType::Deals, d, current).unwrap();
+    }
+    let statuses = run_phase(phase("amount", Some(("amount", "240000")), None)).await;
+    assert!(statuses.iter().all(|s| *s == processed("updated")), "{statuses:?}");
+    let statuses = run_phase(phase("amount-again", Some(("amount", "240000")), None)).await;
+    assert!(statuses.iter().all(|s| *s == processed("unchanged")), "{statuses:?}");
+
+    let (pc_reads, pc_writes) = (env.pc.reads(), env.pc.writes());
+    let (hs_reads, hs_writes) = (hubspot_reads(&env), hubspot_writes(&env));
+    eprintln!(
+        "workload 100 events / 20 deals: Partner Central writes {pc_writes} (minimum 40), reads {pc_reads} \
+         (minimum 20); HubSpot reads {hs_reads}, writes {hs_writes} (minimum 20 write-backs + 20 last-sync)"
+    );
+    assert_eq!(env.pc.opportunity_count(), 20);
+    assert_eq!(env.pc.count("CreateOpportunity"), 20);
+    assert_eq!(env.pc.count("UpdateOpportunity"), 20);
+    assert_eq!(pc_writes, 40);
+    assert_eq!(pc_reads, 40, "one GetOpportunity per update event (changed or not)");
+    assert_eq!(hs_reads, 3 * 60, "deal + company + contacts per non-echo event");
+    assert_eq!(hs_writes, 40);
 }
