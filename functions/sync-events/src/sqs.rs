@@ -104,8 +104,19 @@ impl IdentityHasher {
         }
     }
     fn finish_hex(&self) -> String {
-        hex::encode(Sha256::digest(&self.0))
+        lower_hex(&Sha256::digest(&self.0))
     }
+}
+
+/// Lowercase hex without per-char iterator overhead (hot path: one call per enqueued event).
+fn lower_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 fn is_valid_sqs_id(s: &str) -> bool {
