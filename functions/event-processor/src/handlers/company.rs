@@ -1,11 +1,23 @@
-//! Company handler: reads the company with its deal associations in one HubSpot call, i.e. the deals whose
-//! opportunities' `Customer.Account` a sync would update. The update rules are issue 5's `TODO(issue 5)` seam.
+//! Company handler: a company property change updates `Customer.Account` (and NationalSecurity, which follows the
+//! industry) of the opportunities of the deals whose primary company it is.
+//!
+//! Flow: echo check (zero calls) -> one company read with its deal associations -> one batch read of those deals
+//! (scope, link, deal-level account fallbacks) -> per in-scope linked deal: Get, merge the company-owned fields only,
+//! Update when something changed ([`fanout::update_owned`]). Unlinked deals are left to the deal handler (their
+//! creation maps the account). Per-deal failures are settled by [`fanout::settle`].
+//!
+//! Calls per event (measured in `tests/company_sync.rs`): HubSpot 2 reads (company, deal batch; 1 when the company
+//! has no primary deals), Partner Central 1 read per linked in-scope deal + 1 write per deal whose account changed.
 
 use std::sync::Arc;
 
-use hubspot::ObjectType;
+use deal_mapping::{DealInput, MappingConfig, OwnedFields, map_account};
+use hubspot::{CrmObject, ObjectType};
+use partner_central::OpportunityFields;
+use partner_central::sdk::types::{Customer, Industry, NationalSecurity};
 use sync_events::SyncEvent;
 
+use super::fanout;
 use super::{BoxFuture, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
 use crate::outcome::Completion;
 use crate::services::{HUBSPOT_API, Services};
@@ -19,13 +31,119 @@ pub const COMPANY_PROPERTIES: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct CompanyHandler {
     services: Arc<Services>,
+    mapping: Arc<MappingConfig>,
+    app_id: Option<String>,
 }
 
 impl CompanyHandler {
-    /// A handler using the shared clients.
+    /// A handler using the shared clients and the default [`MappingConfig`].
     pub fn new(services: Arc<Services>) -> Self {
-        Self { services }
+        Self::with_config(services, MappingConfig::default())
     }
+
+    /// A handler with an explicit mapping configuration.
+    pub fn with_config(services: Arc<Services>, mapping: MappingConfig) -> Self {
+        Self {
+            services,
+            mapping: Arc::new(mapping),
+            app_id: None,
+        }
+    }
+
+    /// The sync's own HubSpot app id (its changes are echoes and skipped).
+    pub fn with_app_id(mut self, app_id: impl Into<String>) -> Self {
+        self.app_id = Some(app_id.into());
+        self
+    }
+
+    async fn sync_company(&self, target: &ObjectRef, events: &[&SyncEvent]) -> Result<Completion, HandlerError> {
+        if fanout::all_echoes(events, self.app_id.as_deref()) {
+            return Ok(Completion::skipped("echo"));
+        }
+        let s = &self.services;
+        let company = s
+            .metrics
+            .timed(
+                HUBSPOT_API,
+                s.hubspot.get_object(
+                    ObjectType::Companies,
+                    &target.object_id,
+                    COMPANY_PROPERTIES,
+                    &[ObjectType::Deals],
+                ),
+            )
+            .await?;
+        if company.associations_truncated(ObjectType::Deals) {
+            // TODO: page the v4 associations with their labels; until then only the listed deals are updated.
+            tracing::warn!(object = %target, "company has more deals than one read lists; only the listed ones are synced");
+        }
+        let ids = primary_deal_ids(&company);
+        let deals = fanout::linked_deals(s, &self.mapping, &ids).await?;
+        tracing::info!(object = %target, events = events.len(), primary_deals = ids.len(), linked = deals.len(),
+            "company read for sync");
+        let owned = OwnedFields::account();
+        let mut results = Vec::with_capacity(deals.len());
+        for deal in &deals {
+            let result = match self.mapped(target, deal, &company) {
+                Ok(mapped) => {
+                    let id = fanout::linked_opportunity(deal).unwrap_or_default();
+                    fanout::update_owned(s, id, &owned, |_| Some(mapped.clone())).await
+                }
+                Err(e) => Err(e),
+            };
+            results.push((deal, result));
+        }
+        fanout::settle(s, target, results).await
+    }
+
+    /// `Customer.Account` (+ NationalSecurity) of `deal` with `company` as its primary company.
+    fn mapped(
+        &self,
+        target: &ObjectRef,
+        deal: &CrmObject,
+        company: &CrmObject,
+    ) -> Result<OpportunityFields, HandlerError> {
+        let input = DealInput {
+            deal,
+            company: Some(company),
+            contacts: &[],
+        };
+        let account = map_account(input, &self.mapping).map_err(|e| HandlerError::InvalidData {
+            object: format!("{target} (deal {})", deal.id),
+            reason: e.to_string(),
+        })?;
+        let government = account.industry.as_ref() == Some(&Industry::Government);
+        Ok(OpportunityFields {
+            national_security: Some(if government {
+                NationalSecurity::Yes
+            } else {
+                NationalSecurity::No
+            }),
+            customer: Some(Customer::builder().account(account).build()),
+            ..OpportunityFields::default()
+        })
+    }
+}
+
+/// The deals whose primary company this is. HubSpot lists a primary association twice (the labelled type and the
+/// `_unlabeled` one); a deal listed only once has another primary company (or none), so its account is not this
+/// company's.
+pub fn primary_deal_ids(company: &CrmObject) -> Vec<String> {
+    let Some(list) = company.associations.get(ObjectType::Deals.as_str()) else {
+        return Vec::new();
+    };
+    let mut ids: Vec<String> = Vec::new();
+    for r in &list.results {
+        let unlabeled = r.kind.ends_with("_unlabeled");
+        let pair = list
+            .results
+            .iter()
+            .any(|o| o.id == r.id && o.kind.ends_with("_unlabeled") != unlabeled);
+        if pair && !ids.contains(&r.id) {
+            ids.push(r.id.clone());
+        }
+    }
+    ids
 }
 
 impl ObjectHandler for CompanyHandler {
@@ -38,26 +156,6 @@ impl ObjectHandler for CompanyHandler {
         target: &'a ObjectRef,
         events: &'a [&'a SyncEvent],
     ) -> BoxFuture<'a, Result<Completion, HandlerError>> {
-        Box::pin(async move {
-            let s = &self.services;
-            let company = s
-                .metrics
-                .timed(
-                    HUBSPOT_API,
-                    s.hubspot.get_object(
-                        ObjectType::Companies,
-                        &target.object_id,
-                        COMPANY_PROPERTIES,
-                        &[ObjectType::Deals],
-                    ),
-                )
-                .await?;
-            let deals = company.associated_ids(ObjectType::Deals);
-            tracing::info!(object = %target, events = events.len(), deals = deals.len(),
-                truncated = company.associations_truncated(ObjectType::Deals), "company read for sync");
-            // TODO(issue 5): for every in-scope deal with an opportunity: Get, replace Customer.Account, Update
-            // (conflict retry, review-status rules, skip no-op writes).
-            Err(HandlerError::RulesNotImplemented { handler: "company" })
-        })
+        Box::pin(self.sync_company(target, events))
     }
 }

@@ -1,28 +1,131 @@
-//! Contact handler: reads the contact with its deal associations in one HubSpot call, i.e. the deals whose
-//! opportunities' `Customer.Contacts` a sync would update. The update rules are issue 5's `TODO(issue 5)` seam.
+//! Contact handler: a contact property change updates `Customer.Contacts` of the opportunities of the contact's
+//! deals (each deal's first [`MAX_CONTACTS`] contacts, re-read and mapped like the deal handler maps them).
+//!
+//! Flow: echo check (zero calls) -> one contact read with its deal associations -> one batch read of those deals
+//! (scope, link) -> per in-scope linked deal one read of its contact associations -> one batch read of all those
+//! contacts -> per deal: Get, merge the contact-owned fields only, Update when something changed
+//! ([`fanout::update_owned`]). Unlinked deals are left to the deal handler. Per-deal failures are settled by
+//! [`fanout::settle`].
+//!
+//! Calls per event (measured in `tests/contact_sync.rs`): HubSpot 2 reads + 1 per linked in-scope deal + 1 contact
+//! batch read; Partner Central 1 read per linked in-scope deal + 1 write per deal whose contacts changed.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use hubspot::ObjectType;
+use deal_mapping::{MappingConfig, OwnedFields, map_contacts};
+use hubspot::{BatchRead, CrmObject, ObjectType};
+use partner_central::OpportunityFields;
+use partner_central::sdk::types::Customer;
 use sync_events::SyncEvent;
 
+use super::deal::MAX_CONTACTS;
+use super::deal::flow::SYNC_CONTACT_PROPERTIES;
+use super::fanout;
 use super::{BoxFuture, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
 use crate::outcome::Completion;
 use crate::services::{HUBSPOT_API, Services};
 
 /// Contact properties feeding `Customer.Contacts`.
-pub const CONTACT_PROPERTIES: &[&str] = &["email", "firstname", "lastname", "jobtitle", "phone"];
+pub const CONTACT_PROPERTIES: &[&str] = SYNC_CONTACT_PROPERTIES;
 
 /// The contact handler.
 #[derive(Debug, Clone)]
 pub struct ContactHandler {
     services: Arc<Services>,
+    mapping: Arc<MappingConfig>,
+    app_id: Option<String>,
 }
 
 impl ContactHandler {
-    /// A handler using the shared clients.
+    /// A handler using the shared clients and the default [`MappingConfig`].
     pub fn new(services: Arc<Services>) -> Self {
-        Self { services }
+        Self::with_config(services, MappingConfig::default())
+    }
+
+    /// A handler with an explicit mapping configuration.
+    pub fn with_config(services: Arc<Services>, mapping: MappingConfig) -> Self {
+        Self {
+            services,
+            mapping: Arc::new(mapping),
+            app_id: None,
+        }
+    }
+
+    /// The sync's own HubSpot app id (its changes are echoes and skipped).
+    pub fn with_app_id(mut self, app_id: impl Into<String>) -> Self {
+        self.app_id = Some(app_id.into());
+        self
+    }
+
+    async fn sync_contact(&self, target: &ObjectRef, events: &[&SyncEvent]) -> Result<Completion, HandlerError> {
+        if fanout::all_echoes(events, self.app_id.as_deref()) {
+            return Ok(Completion::skipped("echo"));
+        }
+        let s = &self.services;
+        let contact = s
+            .metrics
+            .timed(
+                HUBSPOT_API,
+                s.hubspot
+                    .get_object(ObjectType::Contacts, &target.object_id, &[], &[ObjectType::Deals]),
+            )
+            .await?;
+        let deal_ids = contact.associated_ids(ObjectType::Deals);
+        let deals = fanout::linked_deals(s, &self.mapping, &deal_ids).await?;
+        tracing::info!(object = %target, events = events.len(), deals = deal_ids.len(), linked = deals.len(),
+            "contact read for sync");
+        // Each linked deal's contact list, in the deal's association order (as the deal handler reads it).
+        let mut lists: Vec<Vec<String>> = Vec::with_capacity(deals.len());
+        for deal in &deals {
+            let with_contacts = s
+                .metrics
+                .timed(
+                    HUBSPOT_API,
+                    s.hubspot
+                        .get_object(ObjectType::Deals, &deal.id, &[], &[ObjectType::Contacts]),
+                )
+                .await?;
+            let mut ids = with_contacts.associated_ids(ObjectType::Contacts);
+            ids.truncate(MAX_CONTACTS);
+            lists.push(ids);
+        }
+        let mut all: Vec<String> = lists.iter().flatten().cloned().collect();
+        all.sort_unstable();
+        all.dedup();
+        let read = if all.is_empty() {
+            BatchRead::default()
+        } else {
+            s.metrics
+                .timed(
+                    HUBSPOT_API,
+                    s.hubspot.batch_read(ObjectType::Contacts, &all, CONTACT_PROPERTIES),
+                )
+                .await?
+        };
+        let by_id: BTreeMap<&str, &CrmObject> = read.results.iter().map(|c| (c.id.as_str(), c)).collect();
+        let owned = OwnedFields::contacts();
+        let mut results = Vec::with_capacity(deals.len());
+        for (deal, ids) in deals.iter().zip(&lists) {
+            let contacts: Vec<CrmObject> = ids
+                .iter()
+                .filter_map(|id| by_id.get(id.as_str()).map(|c| (*c).clone()))
+                .collect();
+            let mapped = map_contacts(&contacts);
+            let id = fanout::linked_opportunity(deal).unwrap_or_default();
+            let result = if mapped.is_empty() {
+                // Nothing usable to send: an empty list never wipes the opportunity's contacts.
+                Ok(fanout::DealOutcome::Unchanged)
+            } else {
+                let fields = OpportunityFields {
+                    customer: Some(Customer::builder().set_contacts(Some(mapped)).build()),
+                    ..OpportunityFields::default()
+                };
+                fanout::update_owned(s, id, &owned, |_| Some(fields.clone())).await
+            };
+            results.push((deal, result));
+        }
+        fanout::settle(s, target, results).await
     }
 }
 
@@ -36,24 +139,6 @@ impl ObjectHandler for ContactHandler {
         target: &'a ObjectRef,
         events: &'a [&'a SyncEvent],
     ) -> BoxFuture<'a, Result<Completion, HandlerError>> {
-        Box::pin(async move {
-            let s = &self.services;
-            let contact = s
-                .metrics
-                .timed(
-                    HUBSPOT_API,
-                    s.hubspot.get_object(
-                        ObjectType::Contacts,
-                        &target.object_id,
-                        CONTACT_PROPERTIES,
-                        &[ObjectType::Deals],
-                    ),
-                )
-                .await?;
-            let deals = contact.associated_ids(ObjectType::Deals);
-            tracing::info!(object = %target, events = events.len(), deals = deals.len(), "contact read for sync");
-            // TODO(issue 5): for every in-scope deal with an opportunity: Get, replace Customer.Contacts, Update.
-            Err(HandlerError::RulesNotImplemented { handler: "contact" })
-        })
+        Box::pin(self.sync_contact(target, events))
     }
 }

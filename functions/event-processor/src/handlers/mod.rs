@@ -15,6 +15,7 @@ pub mod company;
 pub mod contact;
 pub mod deal;
 pub mod error;
+pub mod fanout;
 pub mod note;
 
 use std::fmt;

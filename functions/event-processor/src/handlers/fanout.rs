@@ -1,0 +1,211 @@
+//! Shared steps of the company, contact and note handlers, which all fan out from one HubSpot object to the
+//! Partner Central opportunities of its deals: echo check, the deal properties read for scope and linking, one
+//! owned-fields update per linked deal (through `update_with_retry`: conflict retry, review-status rules, no-op
+//! updates skipped), and settling the per-deal results so one deal's failure never loses the others.
+//!
+//! Settling: a review lock writes `aws_sync_status=blocked` onto that deal, a permanent failure writes
+//! `aws_sync_status=error` + `aws_sync_error` onto that deal (both only when the deal does not already show exactly
+//! that), and the other deals go on. A transient or config failure of any deal fails the record after every deal
+//! was tried; the redelivery repeats the fan-out, which is safe because unchanged opportunities are not written.
+
+use std::collections::BTreeMap;
+
+use deal_mapping::{MappingConfig, OwnedFields, changed, classify_echo, in_scope, merge_current_record};
+use hubspot::{BatchRead, CrmObject, ObjectType};
+use partner_central::OpportunityFields;
+use partner_central::PcError;
+use partner_central::sdk::operation::get_opportunity::GetOpportunityOutput;
+use sync_events::{EventKind, SyncEvent};
+
+use super::deal::writeback::{STATUS_BLOCKED, diff, error_properties, props};
+use super::{HandlerError, ObjectRef};
+use crate::outcome::{Classify, Completion, FailureClass};
+use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API, Services};
+
+/// Deal properties a fan-out reads: scope, the link, the status shown on the deal, and the deal-level fallbacks of
+/// `Customer.Account` (company name, industry, website, address).
+const FANOUT_DEAL_PROPERTIES: &[&str] = &[
+    "dealname",
+    "company",
+    "industry",
+    "website",
+    "country",
+    "state",
+    "city",
+    "zip",
+    "address",
+    "aws_opportunity_id",
+    "aws_review_status",
+    "aws_sync_status",
+    "aws_sync_error",
+];
+
+/// The deal properties to read for a fan-out under `cfg` (sorted, unique).
+pub fn deal_properties(cfg: &MappingConfig) -> Vec<&str> {
+    let mut p: Vec<&str> = FANOUT_DEAL_PROPERTIES.to_vec();
+    p.push(cfg.industry_override_property.as_str());
+    p.extend(cfg.scope_property.as_deref());
+    p.sort_unstable();
+    p.dedup();
+    p
+}
+
+/// True when every event is a property change the sync itself caused (its app or a write-back property).
+/// Creations are never echoes.
+pub fn all_echoes(events: &[&SyncEvent], app_id: Option<&str>) -> bool {
+    !events.is_empty()
+        && events.iter().all(|e| {
+            matches!(
+                e.kind(),
+                EventKind::CompanyPropertyChange | EventKind::ContactPropertyChange | EventKind::DealPropertyChange
+            ) && classify_echo(
+                e.property_name.as_deref(),
+                e.change_source.as_deref(),
+                e.source_id.as_deref(),
+                app_id,
+            )
+            .is_echo()
+        })
+}
+
+/// The opportunity a deal is linked to (`aws_opportunity_id`), if any.
+pub fn linked_opportunity(deal: &CrmObject) -> Option<&str> {
+    deal.property("aws_opportunity_id")
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+}
+
+/// The deals of `ids` that are in scope and linked, read in one batch read (none when `ids` is empty).
+pub async fn linked_deals(
+    services: &Services,
+    cfg: &MappingConfig,
+    ids: &[String],
+) -> Result<Vec<CrmObject>, HandlerError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let properties = deal_properties(cfg);
+    let read: BatchRead = services
+        .metrics
+        .timed(
+            HUBSPOT_API,
+            services.hubspot.batch_read(ObjectType::Deals, ids, &properties),
+        )
+        .await?;
+    Ok(read
+        .results
+        .into_iter()
+        .filter(|d| in_scope(d, cfg) && linked_opportunity(d).is_some())
+        .collect())
+}
+
+/// What one deal's update did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DealOutcome {
+    /// UpdateOpportunity was sent.
+    Written,
+    /// Nothing to change (no write).
+    Unchanged,
+    /// The review status does not allow updates (no write).
+    Locked(String),
+}
+
+/// Get -> merge the `owned` fields of `mapped(current)` -> Update (only when something changes). `mapped` returning
+/// `None` means nothing to apply.
+pub async fn update_owned<F>(
+    services: &Services,
+    opportunity_id: &str,
+    owned: &OwnedFields,
+    mut mapped: F,
+) -> Result<DealOutcome, HandlerError>
+where
+    F: FnMut(&GetOpportunityOutput) -> Option<OpportunityFields> + Send,
+{
+    let mut locked: Option<String> = None;
+    let result = services
+        .metrics
+        .timed(
+            PARTNER_CENTRAL_API,
+            services
+                .partner_central
+                .update_with_retry(opportunity_id, |current, current_fields| {
+                    let wanted = mapped(current)?;
+                    match merge_current_record(current, &wanted, owned) {
+                        Ok(merged) => changed(&current_fields, &merged.fields).then_some(merged.fields),
+                        Err(l) => {
+                            locked = Some(l.review_status);
+                            None
+                        }
+                    }
+                }),
+        )
+        .await;
+    match result {
+        Ok(_) if locked.is_some() => Ok(DealOutcome::Locked(locked.unwrap_or_default())),
+        Ok(r) if r.written => Ok(DealOutcome::Written),
+        Ok(_) => Ok(DealOutcome::Unchanged),
+        Err(PcError::NotEditable { review_status, .. }) => Ok(DealOutcome::Locked(review_status)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Writes the properties of `desired` that differ from what `deal` shows (no call when none differ). Best effort:
+/// a failure is logged, never returned (the fan-out result of the other deals must not be lost).
+async fn show_on_deal(services: &Services, deal: &CrmObject, desired: BTreeMap<String, String>) {
+    let changes = diff(deal, desired);
+    if changes.is_empty() {
+        return;
+    }
+    let result = services
+        .metrics
+        .timed(HUBSPOT_API, services.hubspot.update_deal(&deal.id, &changes))
+        .await;
+    if let Err(e) = result {
+        tracing::warn!(deal = %deal.id, error = %e, "could not write the sync status onto the deal");
+    }
+}
+
+/// Settles the per-deal results of one fan-out (see the module docs) into the record's outcome.
+pub async fn settle(
+    services: &Services,
+    target: &ObjectRef,
+    results: Vec<(&CrmObject, Result<DealOutcome, HandlerError>)>,
+) -> Result<Completion, HandlerError> {
+    if results.is_empty() {
+        return Ok(Completion::skipped("no_linked_deals"));
+    }
+    let (mut written, mut retry): (usize, Option<HandlerError>) = (0, None);
+    for (deal, result) in results {
+        match result {
+            Ok(DealOutcome::Written) => written += 1,
+            Ok(DealOutcome::Unchanged) => {}
+            Ok(DealOutcome::Locked(status)) => {
+                let reason = format!(
+                    "Partner Central review status '{status}' does not allow updates; HubSpot changes are sent once \
+                     AWS's review allows edits again"
+                );
+                let desired = props([
+                    ("aws_sync_status", STATUS_BLOCKED),
+                    ("aws_sync_error", &reason),
+                    ("aws_review_status", &status),
+                ]);
+                show_on_deal(services, deal, desired).await;
+            }
+            Err(e) if e.class() == FailureClass::Permanent => {
+                tracing::warn!(object = %target, deal = %deal.id, code = %e.code(), error = %e,
+                    "fan-out update failed permanently for one deal");
+                show_on_deal(services, deal, error_properties(&e)).await;
+            }
+            Err(e) => {
+                tracing::warn!(object = %target, deal = %deal.id, code = %e.code(), error = %e,
+                    "fan-out update failed for one deal; the record will be retried");
+                retry.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = retry {
+        return Err(e);
+    }
+    tracing::info!(object = %target, written, "fan-out done");
+    Ok(Completion::processed(if written > 0 { "updated" } else { "unchanged" }))
+}

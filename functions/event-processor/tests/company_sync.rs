@@ -1,0 +1,427 @@
+//! Company fan-out end to end: SQS `company.propertyChange` events through the real engine, router and company
+//! handler, against the local HubSpot server and the local Partner Central server (which validates every request
+//! against the published model). The opportunities are created first through the deal handler.
+//! Covers: only the in-scope linked deals whose primary company changed are updated (Account only, every other
+//! field kept), unlinked / out-of-scope / other-primary deals untouched, no-op repeat (zero writes), echo
+//! suppression, and per-deal failures (review lock and a missing opportunity surfaced on that deal while the other
+//! deal is still updated; a transient failure fails the record). Each test asserts the calls made per event.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use event_processor::config::{Config, vars};
+use event_processor::metrics::Metrics;
+use event_processor::outcome::{FailureClass, RecordStatus};
+use event_processor::runtime::App;
+use event_processor::services::Services;
+use hubspot::{ClientConfig, HubSpotClient, RetryPolicy};
+use hubspot_server::{HubSpotServer, ObjectType, ServerConfig};
+use partner_central::{Catalog, PartnerCentral, PartnerCentralConfig};
+use partner_central_server::{FaultKind, PartnerCentralServer};
+use serde_json::{Value, json};
+
+const PORTAL: u64 = 62515;
+const COMPANY: &str = "501";
+/// In scope, primary company 501, linked.
+const ALPHA: &str = "9101";
+/// In scope, primary company 501, linked.
+const BETA: &str = "9102";
+/// In scope, primary company 501, never synced (unlinked).
+const GAMMA: &str = "9103";
+/// Out of scope (no tag), primary company 501, carries an opportunity id anyway.
+const DELTA: &str = "9104";
+/// In scope, linked, primary company 502; 501 is only a secondary company.
+const EPSILON: &str = "9105";
+
+struct Env {
+    hubspot: HubSpotServer,
+    pc: PartnerCentralServer,
+    app: App,
+}
+
+fn deal_props(name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("dealname", name.to_owned()),
+        ("dealstage", "qualifiedtobuy".into()),
+        ("pipeline", "default".into()),
+        ("amount", "120000".into()),
+        ("closedate", "2027-06-30".into()),
+        (
+            "description",
+            "Migrate the on-premises data warehouse to a managed analytics platform".into(),
+        ),
+    ]
+}
+
+fn company_props(name: &str) -> Vec<(&'static str, &str)> {
+    vec![
+        ("name", name),
+        ("domain", "acme.example"),
+        ("industry", "COMPUTER_SOFTWARE"),
+        ("country", "United States"),
+        ("state", "WA"),
+        ("city", "Seattle"),
+        ("zip", "98101"),
+    ]
+}
+
+async fn env() -> Env {
+    let pc = PartnerCentralServer::start().await.unwrap();
+    let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
+    for (id, name) in [
+        (ALPHA, "Alpha data platform #AWS"),
+        (BETA, "Beta analytics #AWS"),
+        (GAMMA, "Gamma lake #AWS"),
+        (EPSILON, "Epsilon ML #AWS"),
+    ] {
+        hubspot.seed(ObjectType::Deals, id, deal_props(name)).unwrap();
+    }
+    let mut delta = deal_props("Delta internal deal");
+    delta.push(("aws_opportunity_id", "O1999999".into()));
+    hubspot.seed(ObjectType::Deals, DELTA, delta).unwrap();
+    hubspot
+        .seed(ObjectType::Companies, COMPANY, company_props("Acme Corp"))
+        .unwrap();
+    hubspot
+        .seed(ObjectType::Companies, "502", company_props("Other Corp"))
+        .unwrap();
+    for deal in [ALPHA, BETA, GAMMA, DELTA] {
+        hubspot.associate_primary_company(deal, COMPANY).unwrap();
+    }
+    hubspot.associate_primary_company(EPSILON, "502").unwrap();
+    hubspot
+        .associate(ObjectType::Deals, EPSILON, ObjectType::Companies, COMPANY)
+        .unwrap();
+    let hubspot_client = HubSpotClient::new(
+        ClientConfig::new(hubspot.token())
+            .with_base_url(hubspot.base_url())
+            .with_retry(RetryPolicy::fast_for_tests()),
+    )
+    .unwrap();
+    let mut pc_config = PartnerCentralConfig::new(Catalog::Sandbox);
+    pc_config.endpoint_url = Some(pc.endpoint_url());
+    pc_config.max_attempts = 2;
+    pc_config.initial_backoff = Duration::from_millis(1);
+    pc_config.write_interval = Duration::ZERO;
+    let partner_central = PartnerCentral::new(&moto_harness::sdk_config_for(&pc.endpoint_url()).await, pc_config).await;
+    let services = Services {
+        hubspot: hubspot_client,
+        partner_central,
+        metrics: Arc::new(Metrics::new("Test")),
+    };
+    let vars: HashMap<&str, &str> = HashMap::from([
+        (
+            vars::HUBSPOT_ACCESS_TOKEN_SECRET_ARN,
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbCdEf",
+        ),
+        (vars::PARTNER_CENTRAL_CATALOG, "Sandbox"),
+    ]);
+    let config = Config::from_lookup(|k| vars.get(k).map(|v| (*v).to_owned())).unwrap();
+    let env = Env {
+        hubspot,
+        pc,
+        app: App::new(Arc::new(services), &config),
+    };
+    // The deal handler creates the opportunities of the linked deals.
+    for deal in [ALPHA, BETA, EPSILON] {
+        let status = run(
+            &env,
+            &event(record("deal", deal, &format!("create-{deal}"), None, None)),
+        )
+        .await;
+        assert!(matches!(status, RecordStatus::Processed { .. }), "{status:?}");
+    }
+    assert_eq!(env.pc.opportunity_count(), 3);
+    env.hubspot.clear_requests();
+    env.pc.clear_log();
+    env
+}
+
+fn event(record: SqsMessage) -> SqsEvent {
+    let mut e = SqsEvent::default();
+    e.records = vec![record];
+    e
+}
+
+/// One SQS record: a `{kind}.propertyChange` when `property` is set, else a `{kind}.creation`.
+fn record(
+    kind: &str,
+    id: &str,
+    message_id: &str,
+    property: Option<(&str, &str)>,
+    source_id: Option<&str>,
+) -> SqsMessage {
+    let mut body = json!({
+        "schemaVersion": 1, "source": "hubspot", "objectType": kind, "objectId": id, "portalId": PORTAL,
+        "occurredAt": 1_790_000_000_000_u64, "appId": 54321, "subscriptionId": 7000, "eventId": 100,
+        "correlationId": format!("corr-{message_id}"),
+    });
+    match property {
+        Some((name, value)) => {
+            body["eventType"] = json!(format!("{kind}.propertyChange"));
+            body["action"] = json!("propertyChange");
+            body["propertyName"] = json!(name);
+            body["propertyValue"] = json!(value);
+            body["changeSource"] = json!(if source_id.is_some() { "INTEGRATION" } else { "CRM_UI" });
+            if let Some(s) = source_id {
+                body["sourceId"] = json!(s);
+            }
+        }
+        None => {
+            body["eventType"] = json!(format!("{kind}.creation"));
+            body["action"] = json!("creation");
+        }
+    }
+    let mut m = SqsMessage::default();
+    m.message_id = Some(message_id.to_owned());
+    m.body = Some(body.to_string());
+    m.attributes = [
+        ("MessageGroupId".to_owned(), format!("hubspot:{PORTAL}:{kind}:{id}")),
+        ("ApproximateReceiveCount".to_owned(), "1".to_owned()),
+    ]
+    .into_iter()
+    .collect();
+    m
+}
+
+fn company_change(message_id: &str) -> SqsEvent {
+    event(record(
+        "company",
+        COMPANY,
+        message_id,
+        Some(("name", "Acme Holdings")),
+        None,
+    ))
+}
+
+async fn run(env: &Env, event: &SqsEvent) -> RecordStatus {
+    let report = env.app.run_batch(event, None).await.unwrap();
+    report.records[0].status.clone()
+}
+
+fn deal_prop(env: &Env, deal: &str, name: &str) -> Option<String> {
+    env.hubspot
+        .object(ObjectType::Deals, deal)
+        .unwrap()
+        .properties
+        .get(name)
+        .cloned()
+}
+
+fn opportunity_of(env: &Env, deal: &str) -> Value {
+    env.pc
+        .opportunity(&deal_prop(env, deal, "aws_opportunity_id").unwrap())
+        .unwrap()
+}
+
+fn hubspot_calls(env: &Env) -> (usize, usize) {
+    let requests = env.hubspot.requests();
+    let writes = requests.iter().filter(|r| r.method == "PATCH").count();
+    (requests.len() - writes, writes)
+}
+
+/// The record without the members an Account update may change.
+fn without_account(mut record: Value) -> Value {
+    let o = record.as_object_mut().unwrap();
+    o.remove("LastModifiedDate");
+    o["Customer"].as_object_mut().unwrap().remove("Account");
+    record
+}
+
+#[tokio::test]
+async fn company_change_updates_the_account_of_linked_in_scope_deals_only() {
+    let env = env().await;
+    let before: Vec<Value> = [ALPHA, BETA, EPSILON].iter().map(|d| opportunity_of(&env, d)).collect();
+    env.hubspot
+        .seed(ObjectType::Companies, COMPANY, company_props("Acme Holdings"))
+        .unwrap();
+
+    let status = run(&env, &company_change("c-1")).await;
+    assert_eq!(
+        status,
+        RecordStatus::Processed {
+            action: "updated".into(),
+            coalesced: 1
+        }
+    );
+    // Two linked in-scope deals have 501 as primary company: one Get + one Update each.
+    assert_eq!(env.pc.count("UpdateOpportunity"), 2);
+    assert_eq!(
+        (env.pc.reads(), env.pc.writes()),
+        (2, 2),
+        "PC reads/writes per company event"
+    );
+    // Company read + one deal batch read; no HubSpot write.
+    assert_eq!(hubspot_calls(&env), (2, 0), "HubSpot reads/writes per company event");
+    for (i, deal) in [ALPHA, BETA].iter().enumerate() {
+        let after = opportunity_of(&env, deal);
+        assert_eq!(after["Customer"]["Account"]["CompanyName"], "Acme Holdings");
+        assert_eq!(
+            after["Customer"]["Account"]["Address"],
+            before[i]["Customer"]["Account"]["Address"]
+        );
+        assert_eq!(
+            after["Customer"]["Account"]["Industry"],
+            before[i]["Customer"]["Account"]["Industry"]
+        );
+        assert_eq!(
+            without_account(after),
+            without_account(before[i].clone()),
+            "every other field kept"
+        );
+    }
+    // 501 is only a secondary company of EPSILON: its account stays its primary company's.
+    assert_eq!(opportunity_of(&env, EPSILON), before[2]);
+    // The unlinked deal is left to the deal handler; nothing was created.
+    assert_eq!(env.pc.opportunity_count(), 3);
+    assert_eq!(deal_prop(&env, GAMMA, "aws_opportunity_id"), None);
+    // The out-of-scope deal was never touched (its opportunity id was not even read).
+    assert!(
+        env.pc
+            .requests()
+            .iter()
+            .all(|r| !r.body.to_string().contains("O1999999"))
+    );
+    assert_eq!(deal_prop(&env, DELTA, "aws_sync_status"), None);
+
+    // The same event again: nothing changed, so no write anywhere.
+    env.hubspot.clear_requests();
+    env.pc.clear_log();
+    let status = run(&env, &company_change("c-2")).await;
+    assert_eq!(
+        status,
+        RecordStatus::Processed {
+            action: "unchanged".into(),
+            coalesced: 1
+        }
+    );
+    assert_eq!((env.pc.reads(), env.pc.writes()), (2, 0), "no-op repeat: reads only");
+    assert_eq!(hubspot_calls(&env), (2, 0));
+}
+
+#[tokio::test]
+async fn echo_of_the_sync_app_makes_no_call() {
+    let env = env().await;
+    let status = run(
+        &env,
+        &event(record("company", COMPANY, "c-echo", Some(("name", "X")), Some("54321"))),
+    )
+    .await;
+    // Without a configured app id only the write-back property rule applies: a company `name` change by an
+    // integration is processed (and is a no-op here).
+    assert!(matches!(status, RecordStatus::Processed { .. }), "{status:?}");
+    assert_eq!(env.pc.writes(), 0);
+    env.hubspot.clear_requests();
+    env.pc.clear_log();
+    let status = run(
+        &env,
+        &event(record(
+            "company",
+            COMPANY,
+            "c-own",
+            Some(("aws_sync_status", "synced")),
+            None,
+        )),
+    )
+    .await;
+    assert_eq!(status, RecordStatus::Skipped { reason: "echo".into() });
+    assert_eq!(hubspot_calls(&env), (0, 0));
+    assert_eq!(env.pc.reads() + env.pc.writes(), 0);
+}
+
+#[tokio::test]
+async fn one_deals_permanent_failure_is_surfaced_there_and_the_other_deal_is_updated() {
+    let env = env().await;
+    // ALPHA's opportunity is under review (locked); BETA points to an opportunity that no longer exists.
+    let alpha_opportunity = deal_prop(&env, ALPHA, "aws_opportunity_id").unwrap();
+    assert!(env.pc.set_review_status(&alpha_opportunity, "Submitted"));
+    env.hubspot
+        .seed(ObjectType::Deals, BETA, {
+            let mut p = deal_props("Beta analytics #AWS");
+            p.push(("aws_opportunity_id", "O1888888".into()));
+            p
+        })
+        .unwrap();
+    env.hubspot.associate_primary_company(BETA, COMPANY).unwrap();
+    // A third linked deal that updates fine.
+    env.hubspot
+        .seed(ObjectType::Deals, "9106", deal_props("Zeta #AWS"))
+        .unwrap();
+    env.hubspot.associate_primary_company("9106", COMPANY).unwrap();
+    run(&env, &event(record("deal", "9106", "create-9106", None, None))).await;
+    env.hubspot
+        .seed(ObjectType::Companies, COMPANY, company_props("Acme Holdings"))
+        .unwrap();
+    env.hubspot.clear_requests();
+    env.pc.clear_log();
+
+    let status = run(&env, &company_change("c-fail")).await;
+    assert_eq!(
+        status,
+        RecordStatus::Processed {
+            action: "updated".into(),
+            coalesced: 1
+        }
+    );
+    assert_eq!(
+        opportunity_of(&env, "9106")["Customer"]["Account"]["CompanyName"],
+        "Acme Holdings"
+    );
+    assert_eq!(env.pc.count("UpdateOpportunity"), 1);
+    assert_eq!(deal_prop(&env, ALPHA, "aws_sync_status").as_deref(), Some("blocked"));
+    assert_eq!(
+        deal_prop(&env, ALPHA, "aws_review_status").as_deref(),
+        Some("Submitted")
+    );
+    assert_eq!(deal_prop(&env, BETA, "aws_sync_status").as_deref(), Some("error"));
+    assert!(deal_prop(&env, BETA, "aws_sync_error").unwrap().contains("O1888888"));
+    // Company read + deal batch read, then one status write per failed deal.
+    assert_eq!(hubspot_calls(&env), (2, 2));
+
+    // Again: the deals already show their status, so no HubSpot write.
+    env.hubspot.clear_requests();
+    run(&env, &company_change("c-fail-2")).await;
+    assert_eq!(hubspot_calls(&env), (2, 0));
+}
+
+#[tokio::test]
+async fn transient_failure_fails_the_record_after_every_deal_was_tried() {
+    let env = env().await;
+    env.hubspot
+        .seed(ObjectType::Companies, COMPANY, company_props("Acme Holdings"))
+        .unwrap();
+    // Both attempts of the first UpdateOpportunity throttle; the second deal's update goes through.
+    env.pc.inject_fault_for("UpdateOpportunity", FaultKind::Throttling, 2);
+    let status = run(&env, &company_change("c-throttle")).await;
+    assert!(
+        matches!(
+            status,
+            RecordStatus::Failed {
+                class: FailureClass::Transient,
+                ..
+            }
+        ),
+        "{status:?}"
+    );
+    let names: Vec<Value> = [ALPHA, BETA]
+        .iter()
+        .map(|d| opportunity_of(&env, d)["Customer"]["Account"]["CompanyName"].clone())
+        .collect();
+    assert!(
+        names.contains(&json!("Acme Holdings")),
+        "the other deal was updated: {names:?}"
+    );
+    // The redelivery finishes the job; the deal already updated is a no-op.
+    let status = run(&env, &company_change("c-throttle")).await;
+    assert!(matches!(status, RecordStatus::Processed { .. }), "{status:?}");
+    for deal in [ALPHA, BETA] {
+        assert_eq!(
+            opportunity_of(&env, deal)["Customer"]["Account"]["CompanyName"],
+            "Acme Holdings"
+        );
+    }
+}
