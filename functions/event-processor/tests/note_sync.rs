@@ -1,0 +1,361 @@
+//! Note events end to end: SQS `object.creation` (objectTypeId `0-46`) events through the real engine, router and
+//! note handler, against the local HubSpot server and the local Partner Central server (which validates every
+//! request against the published model, including NextSteps' 255-character limit, and keeps NextStepsHistory).
+//! Covers: a note sets `LifeCycle.NextSteps` to its plain-text excerpt (every other field kept), an older note never
+//! overwrites newer next steps, a long HTML note is clipped to 255 characters, redelivery is a no-op, and notes on
+//! unlinked / out-of-scope deals cost no Partner Central call.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use event_processor::config::{Config, vars};
+use event_processor::metrics::Metrics;
+use event_processor::outcome::RecordStatus;
+use event_processor::runtime::App;
+use event_processor::services::Services;
+use hubspot::{ClientConfig, HubSpotClient, RetryPolicy};
+use hubspot_server::{HubSpotServer, ObjectType, ServerConfig};
+use partner_central::{Catalog, PartnerCentral, PartnerCentralConfig};
+use partner_central_server::PartnerCentralServer;
+use serde_json::{Value, json};
+
+const PORTAL: u64 = 62515;
+const COMPANY: &str = "501";
+/// In scope, linked.
+const ALPHA: &str = "9101";
+/// In scope, linked.
+const BETA: &str = "9102";
+/// In scope, never synced (unlinked).
+const GAMMA: &str = "9103";
+/// Out of scope (no tag), carries an opportunity id anyway.
+const DELTA: &str = "9104";
+
+struct Env {
+    hubspot: HubSpotServer,
+    pc: PartnerCentralServer,
+    app: App,
+}
+
+fn deal_props(name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("dealname", name.to_owned()),
+        ("dealstage", "qualifiedtobuy".into()),
+        ("pipeline", "default".into()),
+        ("amount", "120000".into()),
+        ("closedate", "2027-06-30".into()),
+        (
+            "description",
+            "Migrate the on-premises data warehouse to a managed analytics platform".into(),
+        ),
+    ]
+}
+
+fn company_props(name: &str) -> Vec<(&'static str, &str)> {
+    vec![
+        ("name", name),
+        ("domain", "acme.example"),
+        ("industry", "COMPUTER_SOFTWARE"),
+        ("country", "United States"),
+        ("state", "WA"),
+        ("city", "Seattle"),
+        ("zip", "98101"),
+    ]
+}
+
+async fn env(seed_more: impl FnOnce(&HubSpotServer)) -> Env {
+    let pc = PartnerCentralServer::start().await.unwrap();
+    let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
+    for (id, name) in [
+        (ALPHA, "Alpha data platform #AWS"),
+        (BETA, "Beta analytics #AWS"),
+        (GAMMA, "Gamma lake #AWS"),
+    ] {
+        hubspot.seed(ObjectType::Deals, id, deal_props(name)).unwrap();
+    }
+    let mut delta = deal_props("Delta internal deal");
+    delta.push(("aws_opportunity_id", "O1999999".into()));
+    hubspot.seed(ObjectType::Deals, DELTA, delta).unwrap();
+    hubspot
+        .seed(ObjectType::Companies, COMPANY, company_props("Acme Corp"))
+        .unwrap();
+    for deal in [ALPHA, BETA, GAMMA, DELTA] {
+        hubspot.associate_primary_company(deal, COMPANY).unwrap();
+    }
+    seed_more(&hubspot);
+    let hubspot_client = HubSpotClient::new(
+        ClientConfig::new(hubspot.token())
+            .with_base_url(hubspot.base_url())
+            .with_retry(RetryPolicy::fast_for_tests()),
+    )
+    .unwrap();
+    let mut pc_config = PartnerCentralConfig::new(Catalog::Sandbox);
+    pc_config.endpoint_url = Some(pc.endpoint_url());
+    pc_config.max_attempts = 2;
+    pc_config.initial_backoff = Duration::from_millis(1);
+    pc_config.write_interval = Duration::ZERO;
+    let partner_central = PartnerCentral::new(&moto_harness::sdk_config_for(&pc.endpoint_url()).await, pc_config).await;
+    let services = Services {
+        hubspot: hubspot_client,
+        partner_central,
+        metrics: Arc::new(Metrics::new("Test")),
+    };
+    let vars: HashMap<&str, &str> = HashMap::from([
+        (
+            vars::HUBSPOT_ACCESS_TOKEN_SECRET_ARN,
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbCdEf",
+        ),
+        (vars::PARTNER_CENTRAL_CATALOG, "Sandbox"),
+    ]);
+    let config = Config::from_lookup(|k| vars.get(k).map(|v| (*v).to_owned())).unwrap();
+    let env = Env {
+        hubspot,
+        pc,
+        app: App::new(Arc::new(services), &config),
+    };
+    // The deal handler creates the opportunities of the linked deals.
+    for deal in [ALPHA, BETA] {
+        let status = run(
+            &env,
+            &event(record("deal", deal, &format!("create-{deal}"), None, None)),
+        )
+        .await;
+        assert!(matches!(status, RecordStatus::Processed { .. }), "{status:?}");
+    }
+    assert_eq!(env.pc.opportunity_count(), 2);
+    env.hubspot.clear_requests();
+    env.pc.clear_log();
+    env
+}
+
+fn event(record: SqsMessage) -> SqsEvent {
+    let mut e = SqsEvent::default();
+    e.records = vec![record];
+    e
+}
+
+/// One SQS record: a `{kind}.propertyChange` when `property` is set, else a `{kind}.creation`.
+fn record(
+    kind: &str,
+    id: &str,
+    message_id: &str,
+    property: Option<(&str, &str)>,
+    source_id: Option<&str>,
+) -> SqsMessage {
+    let mut body = json!({
+        "schemaVersion": 1, "source": "hubspot", "objectType": kind, "objectId": id, "portalId": PORTAL,
+        "occurredAt": 1_790_000_000_000_u64, "appId": 54321, "subscriptionId": 7000, "eventId": 100,
+        "correlationId": format!("corr-{message_id}"),
+    });
+    match property {
+        Some((name, value)) => {
+            body["eventType"] = json!(format!("{kind}.propertyChange"));
+            body["action"] = json!("propertyChange");
+            body["propertyName"] = json!(name);
+            body["propertyValue"] = json!(value);
+            body["changeSource"] = json!(if source_id.is_some() { "INTEGRATION" } else { "CRM_UI" });
+            if let Some(s) = source_id {
+                body["sourceId"] = json!(s);
+            }
+        }
+        None => {
+            body["eventType"] = json!(format!("{kind}.creation"));
+            body["action"] = json!("creation");
+        }
+    }
+    let mut m = SqsMessage::default();
+    m.message_id = Some(message_id.to_owned());
+    m.body = Some(body.to_string());
+    m.attributes = [
+        ("MessageGroupId".to_owned(), format!("hubspot:{PORTAL}:{kind}:{id}")),
+        ("ApproximateReceiveCount".to_owned(), "1".to_owned()),
+    ]
+    .into_iter()
+    .collect();
+    m
+}
+
+async fn run(env: &Env, event: &SqsEvent) -> RecordStatus {
+    let report = env.app.run_batch(event, None).await.unwrap();
+    report.records[0].status.clone()
+}
+
+fn processed(action: &'static str) -> RecordStatus {
+    RecordStatus::Processed {
+        action: action.into(),
+        coalesced: 1,
+    }
+}
+
+fn deal_prop(env: &Env, deal: &str, name: &str) -> Option<String> {
+    env.hubspot
+        .object(ObjectType::Deals, deal)
+        .unwrap()
+        .properties
+        .get(name)
+        .cloned()
+}
+
+fn opportunity_of(env: &Env, deal: &str) -> Value {
+    env.pc
+        .opportunity(&deal_prop(env, deal, "aws_opportunity_id").unwrap())
+        .unwrap()
+}
+
+fn hubspot_calls(env: &Env) -> (usize, usize) {
+    let requests = env.hubspot.requests();
+    let writes = requests.iter().filter(|r| r.method == "PATCH").count();
+    (requests.len() - writes, writes)
+}
+
+fn reset_logs(env: &Env) {
+    env.hubspot.clear_requests();
+    env.pc.clear_log();
+}
+
+/// Creates note `id` on `deals` with `body` at `timestamp` (epoch ms).
+fn note(env: &Env, id: &str, body: &str, timestamp: i64, deals: &[&str]) {
+    env.hubspot
+        .seed(
+            ObjectType::Notes,
+            id,
+            [
+                ("hs_note_body", body.to_owned()),
+                ("hs_timestamp", timestamp.to_string()),
+            ],
+        )
+        .unwrap();
+    for deal in deals {
+        env.hubspot
+            .associate(ObjectType::Notes, id, ObjectType::Deals, deal)
+            .unwrap();
+    }
+}
+
+fn note_created(id: &str) -> SqsEvent {
+    let mut r = record("note", id, &format!("note-{id}"), None, None);
+    let mut body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+    body["eventType"] = json!("object.creation");
+    body["objectTypeId"] = json!("0-46");
+    r.body = Some(body.to_string());
+    event(r)
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn next_steps(env: &Env, deal: &str) -> Value {
+    opportunity_of(env, deal)["LifeCycle"]["NextSteps"].clone()
+}
+
+fn without_next_steps(mut record: Value) -> Value {
+    let o = record.as_object_mut().unwrap();
+    o.remove("LastModifiedDate");
+    let lc = o["LifeCycle"].as_object_mut().unwrap();
+    lc.remove("NextSteps");
+    lc.remove("NextStepsHistory");
+    record
+}
+
+#[tokio::test]
+async fn note_sets_next_steps_excerpt_and_redelivery_is_a_no_op() {
+    let env = env(|_| {}).await;
+    let before = opportunity_of(&env, ALPHA);
+    note(
+        &env,
+        "701",
+        "<p>Call <b>Jane</b> on Monday &amp; send the TCO model</p>",
+        now_ms(),
+        &[ALPHA, GAMMA, DELTA],
+    );
+    assert_eq!(run(&env, &note_created("701")).await, processed("updated"));
+    assert_eq!(next_steps(&env, ALPHA), "Call Jane on Monday & send the TCO model");
+    let after = opportunity_of(&env, ALPHA);
+    assert_eq!(after["LifeCycle"]["NextStepsHistory"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        without_next_steps(after),
+        without_next_steps(before),
+        "every other field kept"
+    );
+    // Note read + deal batch read; one Get + one Update for the one linked in-scope deal.
+    assert_eq!(hubspot_calls(&env), (2, 0), "HubSpot reads/writes per note event");
+    assert_eq!(
+        (env.pc.reads(), env.pc.writes()),
+        (1, 1),
+        "PC reads/writes per note event"
+    );
+    assert_eq!(
+        env.pc.opportunity_count(),
+        2,
+        "the unlinked deal is left to the deal handler"
+    );
+    assert_eq!(deal_prop(&env, DELTA, "aws_sync_status"), None);
+
+    reset_logs(&env);
+    assert_eq!(run(&env, &note_created("701")).await, processed("unchanged"));
+    assert_eq!((env.pc.reads(), env.pc.writes()), (1, 0), "redelivery: reads only");
+    assert_eq!(hubspot_calls(&env), (2, 0));
+}
+
+#[tokio::test]
+async fn older_note_does_not_overwrite_newer_next_steps() {
+    let env = env(|_| {}).await;
+    note(&env, "702", "<p>Newest plan</p>", now_ms(), &[BETA]);
+    assert_eq!(run(&env, &note_created("702")).await, processed("updated"));
+    reset_logs(&env);
+    // A note written a day earlier arrives late.
+    note(&env, "703", "<p>Stale plan</p>", now_ms() - 86_400_000, &[BETA]);
+    assert_eq!(run(&env, &note_created("703")).await, processed("unchanged"));
+    assert_eq!(next_steps(&env, BETA), "Newest plan");
+    assert_eq!((env.pc.reads(), env.pc.writes()), (1, 0));
+}
+
+#[tokio::test]
+async fn long_html_note_is_clipped_to_255_characters() {
+    let env = env(|_| {}).await;
+    let sentence = "Workshop with the <i>data team</i> about the migration &amp; cut-over plan. ";
+    let body = format!("<div>{}</div><script>ignored()</script>", sentence.repeat(12));
+    note(&env, "704", &body, now_ms(), &[ALPHA, BETA]);
+    assert_eq!(run(&env, &note_created("704")).await, processed("updated"));
+    assert_eq!(
+        (env.pc.reads(), env.pc.writes()),
+        (2, 2),
+        "one Get + one Update per linked deal"
+    );
+    for deal in [ALPHA, BETA] {
+        let steps = next_steps(&env, deal);
+        let steps = steps.as_str().unwrap();
+        assert!(steps.chars().count() <= 255, "{} chars", steps.chars().count());
+        assert!(steps.chars().count() > 200, "clipped near the limit, not emptied");
+        assert!(steps.starts_with("Workshop with the data team about the migration & cut-over plan."));
+        assert!(steps.ends_with('\u{2026}'));
+        assert!(!steps.contains('<') && !steps.contains("ignored"));
+    }
+}
+
+#[tokio::test]
+async fn note_without_linked_in_scope_deal_costs_no_partner_central_call() {
+    let env = env(|_| {}).await;
+    note(&env, "705", "<p>Internal only</p>", now_ms(), &[GAMMA, DELTA]);
+    let status = run(&env, &note_created("705")).await;
+    assert_eq!(
+        status,
+        RecordStatus::Skipped {
+            reason: "no_linked_deals".into()
+        }
+    );
+    assert_eq!(hubspot_calls(&env), (2, 0));
+    assert_eq!(env.pc.reads() + env.pc.writes(), 0);
+    note(&env, "706", "<p>No deal</p>", now_ms(), &[]);
+    reset_logs(&env);
+    run(&env, &note_created("706")).await;
+    assert_eq!(
+        hubspot_calls(&env),
+        (1, 0),
+        "a note without deals costs its own read only"
+    );
+}
