@@ -386,6 +386,21 @@ async fn one_deals_permanent_failure_is_surfaced_there_and_the_other_deal_is_upd
     env.hubspot.clear_requests();
     run(&env, &company_change("c-fail-2")).await;
     assert_eq!(hubspot_calls(&env), (2, 0));
+
+    // AWS approves ALPHA's opportunity (CompanyName stays editable): the next company change goes through and the
+    // deal shows it is in sync again.
+    assert!(env.pc.set_review_status(&alpha_opportunity, "Approved"));
+    env.hubspot
+        .seed(ObjectType::Companies, COMPANY, company_props("Acme Group"))
+        .unwrap();
+    run(&env, &company_change("c-approved")).await;
+    assert_eq!(
+        env.pc.opportunity(&alpha_opportunity).unwrap()["Customer"]["Account"]["CompanyName"],
+        "Acme Group"
+    );
+    assert_eq!(deal_prop(&env, ALPHA, "aws_sync_status").as_deref(), Some("synced"));
+    assert_eq!(deal_prop(&env, ALPHA, "aws_sync_error"), None);
+    assert_eq!(deal_prop(&env, ALPHA, "aws_review_status").as_deref(), Some("Approved"));
 }
 
 #[tokio::test]

@@ -115,7 +115,7 @@ impl ContactHandler {
             let id = fanout::linked_opportunity(deal).unwrap_or_default();
             let result = if mapped.is_empty() {
                 // Nothing usable to send: an empty list never wipes the opportunity's contacts.
-                Ok(fanout::DealOutcome::Unchanged)
+                Ok(fanout::DealOutcome::Unchanged(None))
             } else {
                 let fields = OpportunityFields {
                     customer: Some(Customer::builder().set_contacts(Some(mapped)).build()),

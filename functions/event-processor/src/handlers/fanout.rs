@@ -3,7 +3,8 @@
 //! owned-fields update per linked deal (through `update_with_retry`: conflict retry, review-status rules, no-op
 //! updates skipped), and settling the per-deal results so one deal's failure never loses the others.
 //!
-//! Settling: a review lock writes `aws_sync_status=blocked` onto that deal, a permanent failure writes
+//! Settling: a review lock writes `aws_sync_status=blocked` onto that deal (and a later successful fan-out to a deal
+//! showing `blocked` sets it back to `synced`), a permanent failure writes
 //! `aws_sync_status=error` + `aws_sync_error` onto that deal (both only when the deal does not already show exactly
 //! that), and the other deals go on. A transient or config failure of any deal fails the record after every deal
 //! was tried; the redelivery repeats the fan-out, which is safe because unchanged opportunities are not written.
@@ -17,7 +18,7 @@ use partner_central::PcError;
 use partner_central::sdk::operation::get_opportunity::GetOpportunityOutput;
 use sync_events::{EventKind, SyncEvent};
 
-use super::deal::writeback::{STATUS_BLOCKED, diff, error_properties, props};
+use super::deal::writeback::{STATUS_BLOCKED, STATUS_SYNCED, diff, error_properties, props};
 use super::{HandlerError, ObjectRef};
 use crate::outcome::{Classify, Completion, FailureClass};
 use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API, Services};
@@ -102,10 +103,10 @@ pub async fn linked_deals(
 /// What one deal's update did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DealOutcome {
-    /// UpdateOpportunity was sent.
-    Written,
-    /// Nothing to change (no write).
-    Unchanged,
+    /// UpdateOpportunity was sent; carries the opportunity's review status.
+    Written(Option<String>),
+    /// Nothing to change (no write); carries the opportunity's review status.
+    Unchanged(Option<String>),
     /// The review status does not allow updates (no write).
     Locked(String),
 }
@@ -122,6 +123,7 @@ where
     F: FnMut(&GetOpportunityOutput) -> Option<OpportunityFields> + Send,
 {
     let mut locked: Option<String> = None;
+    let mut review_status: Option<String> = None;
     let result = services
         .metrics
         .timed(
@@ -129,6 +131,11 @@ where
             services
                 .partner_central
                 .update_with_retry(opportunity_id, |current, current_fields| {
+                    review_status = current
+                        .life_cycle
+                        .as_ref()
+                        .and_then(|l| l.review_status.as_ref())
+                        .map(|r| r.as_str().to_owned());
                     let wanted = mapped(current)?;
                     match merge_current_record(current, &wanted, owned) {
                         Ok(merged) => changed(&current_fields, &merged.fields).then_some(merged.fields),
@@ -142,8 +149,8 @@ where
         .await;
     match result {
         Ok(_) if locked.is_some() => Ok(DealOutcome::Locked(locked.unwrap_or_default())),
-        Ok(r) if r.written => Ok(DealOutcome::Written),
-        Ok(_) => Ok(DealOutcome::Unchanged),
+        Ok(r) if r.written => Ok(DealOutcome::Written(review_status)),
+        Ok(_) => Ok(DealOutcome::Unchanged(review_status)),
         Err(PcError::NotEditable { review_status, .. }) => Ok(DealOutcome::Locked(review_status)),
         Err(e) => Err(e.into()),
     }
@@ -165,6 +172,21 @@ async fn show_on_deal(services: &Services, deal: &CrmObject, desired: BTreeMap<S
     }
 }
 
+/// After a successful update of a deal that shows `blocked`: the review lock is gone, the deal is in sync again.
+async fn clear_blocked(services: &Services, deal: &CrmObject, review_status: Option<String>) {
+    // `None` = the opportunity was not read (nothing to send), so its lock state is unknown.
+    let Some(status) = review_status else { return };
+    if deal.property("aws_sync_status") != Some(STATUS_BLOCKED) {
+        return;
+    }
+    let desired = props([
+        ("aws_sync_status", STATUS_SYNCED),
+        ("aws_sync_error", ""),
+        ("aws_review_status", &status),
+    ]);
+    show_on_deal(services, deal, desired).await;
+}
+
 /// Settles the per-deal results of one fan-out (see the module docs) into the record's outcome.
 pub async fn settle(
     services: &Services,
@@ -177,8 +199,11 @@ pub async fn settle(
     let (mut written, mut retry): (usize, Option<HandlerError>) = (0, None);
     for (deal, result) in results {
         match result {
-            Ok(DealOutcome::Written) => written += 1,
-            Ok(DealOutcome::Unchanged) => {}
+            Ok(DealOutcome::Written(status)) => {
+                written += 1;
+                clear_blocked(services, deal, status).await;
+            }
+            Ok(DealOutcome::Unchanged(status)) => clear_blocked(services, deal, status).await,
             Ok(DealOutcome::Locked(status)) => {
                 let reason = format!(
                     "Partner Central review status '{status}' does not allow updates; HubSpot changes are sent once \
