@@ -440,3 +440,48 @@ async fn transient_failure_fails_the_record_after_every_deal_was_tried() {
         );
     }
 }
+
+#[tokio::test]
+async fn conflict_is_retried_and_action_required_sends_only_the_editable_subset() {
+    let env = env().await;
+    // Someone else edits the first opportunity between our Get and Update: re-get, re-merge, retry.
+    env.pc
+        .inject_fault_for("UpdateOpportunity", FaultKind::ConcurrentModification, 1);
+    env.hubspot
+        .seed(ObjectType::Companies, COMPANY, company_props("Acme Holdings"))
+        .unwrap();
+    assert_eq!(
+        run(&env, &company_change("c-conflict")).await,
+        RecordStatus::Processed {
+            action: "updated".into(),
+            coalesced: 1
+        }
+    );
+    for deal in [ALPHA, BETA] {
+        assert_eq!(
+            opportunity_of(&env, deal)["Customer"]["Account"]["CompanyName"],
+            "Acme Holdings"
+        );
+    }
+    // One conflicting Update, then Get + Update again: 3 Gets, 3 Updates for the two deals.
+    assert_eq!(
+        (env.pc.count("GetOpportunity"), env.pc.count("UpdateOpportunity")),
+        (3, 3)
+    );
+
+    // In Action Required only the address (and website) may change: the new city goes out, the new name does not.
+    let alpha_opportunity = deal_prop(&env, ALPHA, "aws_opportunity_id").unwrap();
+    assert!(env.pc.set_review_status(&alpha_opportunity, "Action Required"));
+    let mut moved = company_props("Acme Renamed");
+    moved.retain(|(k, _)| *k != "city");
+    moved.push(("city", "Tacoma"));
+    env.hubspot.seed(ObjectType::Companies, COMPANY, moved).unwrap();
+    run(&env, &company_change("c-action-required")).await;
+    let alpha = env.pc.opportunity(&alpha_opportunity).unwrap();
+    assert_eq!(alpha["Customer"]["Account"]["Address"]["City"], "Tacoma");
+    assert_eq!(alpha["Customer"]["Account"]["CompanyName"], "Acme Holdings");
+    assert_eq!(
+        opportunity_of(&env, BETA)["Customer"]["Account"]["CompanyName"],
+        "Acme Renamed"
+    );
+}
