@@ -1,8 +1,9 @@
 //! Company fan-out end to end: SQS `company.propertyChange` events through the real engine, router and company
 //! handler, against the local HubSpot server and the local Partner Central server (which validates every request
 //! against the published model). The opportunities are created first through the deal handler.
-//! Covers: only the in-scope linked deals whose primary company changed are updated (Account only, every other
-//! field kept), unlinked / out-of-scope / other-primary deals untouched, no-op repeat (zero writes), echo
+//! Covers: only the in-scope linked deals whose account comes from the company (primary company, or the first
+//! company of a deal without primary) are updated (Account only, every other field kept), unlinked / out-of-scope /
+//! other-primary deals untouched, no-op repeat (zero writes), echo
 //! suppression, and per-deal failures (review lock and a missing opportunity surfaced on that deal while the other
 //! deal is still updated; a transient failure fails the record). Each test asserts the calls made per event.
 
@@ -36,6 +37,8 @@ const GAMMA: &str = "9103";
 const DELTA: &str = "9104";
 /// In scope, linked, primary company 502; 501 is only a secondary company.
 const EPSILON: &str = "9105";
+/// In scope, linked, no primary company; 501 is its only (so first) company.
+const ETA: &str = "9107";
 
 struct Env {
     hubspot: HubSpotServer,
@@ -77,6 +80,7 @@ async fn env() -> Env {
         (BETA, "Beta analytics #AWS"),
         (GAMMA, "Gamma lake #AWS"),
         (EPSILON, "Epsilon ML #AWS"),
+        (ETA, "Eta streaming #AWS"),
     ] {
         hubspot.seed(ObjectType::Deals, id, deal_props(name)).unwrap();
     }
@@ -95,6 +99,9 @@ async fn env() -> Env {
     hubspot.associate_primary_company(EPSILON, "502").unwrap();
     hubspot
         .associate(ObjectType::Deals, EPSILON, ObjectType::Companies, COMPANY)
+        .unwrap();
+    hubspot
+        .associate(ObjectType::Deals, ETA, ObjectType::Companies, COMPANY)
         .unwrap();
     let hubspot_client = HubSpotClient::new(
         ClientConfig::new(hubspot.token())
@@ -127,7 +134,7 @@ async fn env() -> Env {
         app: App::new(Arc::new(services), &config),
     };
     // The deal handler creates the opportunities of the linked deals.
-    for deal in [ALPHA, BETA, EPSILON] {
+    for deal in [ALPHA, BETA, EPSILON, ETA] {
         let status = run(
             &env,
             &event(record("deal", deal, &format!("create-{deal}"), None, None)),
@@ -135,7 +142,7 @@ async fn env() -> Env {
         .await;
         assert!(matches!(status, RecordStatus::Processed { .. }), "{status:?}");
     }
-    assert_eq!(env.pc.opportunity_count(), 3);
+    assert_eq!(env.pc.opportunity_count(), 4);
     env.hubspot.clear_requests();
     env.pc.clear_log();
     env
@@ -235,7 +242,10 @@ fn without_account(mut record: Value) -> Value {
 #[tokio::test]
 async fn company_change_updates_the_account_of_linked_in_scope_deals_only() {
     let env = env().await;
-    let before: Vec<Value> = [ALPHA, BETA, EPSILON].iter().map(|d| opportunity_of(&env, d)).collect();
+    let before: Vec<Value> = [ALPHA, BETA, ETA, EPSILON]
+        .iter()
+        .map(|d| opportunity_of(&env, d))
+        .collect();
     env.hubspot
         .seed(ObjectType::Companies, COMPANY, company_props("Acme Holdings"))
         .unwrap();
@@ -248,16 +258,18 @@ async fn company_change_updates_the_account_of_linked_in_scope_deals_only() {
             coalesced: 1
         }
     );
-    // Two linked in-scope deals have 501 as primary company: one Get + one Update each.
-    assert_eq!(env.pc.count("UpdateOpportunity"), 2);
+    // Two linked in-scope deals have 501 as primary company, a third has no primary company and 501 as its only
+    // company: one Get + one Update each.
+    assert_eq!(env.pc.count("UpdateOpportunity"), 3);
     assert_eq!(
         (env.pc.reads(), env.pc.writes()),
-        (2, 2),
+        (3, 3),
         "PC reads/writes per company event"
     );
-    // Company read + one deal batch read; no HubSpot write.
-    assert_eq!(hubspot_calls(&env), (2, 0), "HubSpot reads/writes per company event");
-    for (i, deal) in [ALPHA, BETA].iter().enumerate() {
+    // Company read + one deal batch read + one company-association read for each linked in-scope deal 501 is not
+    // the primary company of (ETA, EPSILON); no HubSpot write.
+    assert_eq!(hubspot_calls(&env), (4, 0), "HubSpot reads/writes per company event");
+    for (i, deal) in [ALPHA, BETA, ETA].iter().enumerate() {
         let after = opportunity_of(&env, deal);
         assert_eq!(after["Customer"]["Account"]["CompanyName"], "Acme Holdings");
         assert_eq!(
@@ -275,9 +287,9 @@ async fn company_change_updates_the_account_of_linked_in_scope_deals_only() {
         );
     }
     // 501 is only a secondary company of EPSILON: its account stays its primary company's.
-    assert_eq!(opportunity_of(&env, EPSILON), before[2]);
+    assert_eq!(opportunity_of(&env, EPSILON), before[3]);
     // The unlinked deal is left to the deal handler; nothing was created.
-    assert_eq!(env.pc.opportunity_count(), 3);
+    assert_eq!(env.pc.opportunity_count(), 4);
     assert_eq!(deal_prop(&env, GAMMA, "aws_opportunity_id"), None);
     // The out-of-scope deal was never touched (its opportunity id was not even read).
     assert!(
@@ -299,8 +311,8 @@ async fn company_change_updates_the_account_of_linked_in_scope_deals_only() {
             coalesced: 1
         }
     );
-    assert_eq!((env.pc.reads(), env.pc.writes()), (2, 0), "no-op repeat: reads only");
-    assert_eq!(hubspot_calls(&env), (2, 0));
+    assert_eq!((env.pc.reads(), env.pc.writes()), (3, 0), "no-op repeat: reads only");
+    assert_eq!(hubspot_calls(&env), (4, 0));
 }
 
 #[tokio::test]
@@ -371,7 +383,7 @@ async fn one_deals_permanent_failure_is_surfaced_there_and_the_other_deal_is_upd
         opportunity_of(&env, "9106")["Customer"]["Account"]["CompanyName"],
         "Acme Holdings"
     );
-    assert_eq!(env.pc.count("UpdateOpportunity"), 1);
+    assert_eq!(env.pc.count("UpdateOpportunity"), 2, "9106 and ETA");
     assert_eq!(deal_prop(&env, ALPHA, "aws_sync_status").as_deref(), Some("blocked"));
     assert_eq!(
         deal_prop(&env, ALPHA, "aws_review_status").as_deref(),
@@ -379,13 +391,14 @@ async fn one_deals_permanent_failure_is_surfaced_there_and_the_other_deal_is_upd
     );
     assert_eq!(deal_prop(&env, BETA, "aws_sync_status").as_deref(), Some("error"));
     assert!(deal_prop(&env, BETA, "aws_sync_error").unwrap().contains("O1888888"));
-    // Company read + deal batch read, then one status write per failed deal.
-    assert_eq!(hubspot_calls(&env), (2, 2));
+    // Company read, deal batch read, ETA's and EPSILON's company associations, then one status write per failed
+    // deal.
+    assert_eq!(hubspot_calls(&env), (4, 2));
 
     // Again: the deals already show their status, so no HubSpot write.
     env.hubspot.clear_requests();
     run(&env, &company_change("c-fail-2")).await;
-    assert_eq!(hubspot_calls(&env), (2, 0));
+    assert_eq!(hubspot_calls(&env), (4, 0));
 
     // AWS approves ALPHA's opportunity (CompanyName stays editable): the next company change goes through and the
     // deal shows it is in sync again.
@@ -457,16 +470,16 @@ async fn conflict_is_retried_and_action_required_sends_only_the_editable_subset(
             coalesced: 1
         }
     );
-    for deal in [ALPHA, BETA] {
+    for deal in [ALPHA, BETA, ETA] {
         assert_eq!(
             opportunity_of(&env, deal)["Customer"]["Account"]["CompanyName"],
             "Acme Holdings"
         );
     }
-    // One conflicting Update, then Get + Update again: 3 Gets, 3 Updates for the two deals.
+    // One conflicting Update, then Get + Update again: 4 Gets, 4 Updates for the three deals.
     assert_eq!(
         (env.pc.count("GetOpportunity"), env.pc.count("UpdateOpportunity")),
-        (3, 3)
+        (4, 4)
     );
 
     // In Action Required only the address (and website) may change: the new city goes out, the new name does not.

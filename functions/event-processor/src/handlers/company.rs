@@ -1,5 +1,6 @@
 //! Company handler: a company property change updates `Customer.Account` (and NationalSecurity, which follows the
-//! industry) of the opportunities of the deals whose primary company it is.
+//! industry) of the opportunities of the deals whose account comes from it: the deals whose primary company it is,
+//! and deals without a primary company whose first company it is (the deal handler's rule).
 //!
 //! Flow: echo check (zero calls) -> one company read with its deal associations -> one batch read of those deals
 //! (scope, link, deal-level account fallbacks) -> per in-scope linked deal: Get, merge the company-owned fields only,
@@ -7,7 +8,8 @@
 //! creation maps the account). Per-deal failures are settled by [`fanout::settle`].
 //!
 //! Calls per event (measured in `tests/company_sync.rs`): HubSpot 2 reads (company, deal batch; 1 when the company
-//! has no primary deals), Partner Central 1 read per linked in-scope deal + 1 write per deal whose account changed.
+//! has no deals) + 1 read per in-scope linked deal it is not the primary company of; Partner Central 1 read per
+//! updated deal + 1 write per deal whose account changed.
 
 use std::sync::Arc;
 
@@ -77,10 +79,16 @@ impl CompanyHandler {
             // TODO: page the v4 associations with their labels; until then only the listed deals are updated.
             tracing::warn!(object = %target, "company has more deals than one read lists; only the listed ones are synced");
         }
-        let ids = primary_deal_ids(&company);
-        let deals = fanout::linked_deals(s, &self.mapping, &ids).await?;
-        tracing::info!(object = %target, events = events.len(), primary_deals = ids.len(), linked = deals.len(),
-            "company read for sync");
+        let primary = primary_deal_ids(&company);
+        let ids = company.associated_ids(ObjectType::Deals);
+        let mut deals = Vec::new();
+        for deal in fanout::linked_deals(s, &self.mapping, &ids).await? {
+            if primary.contains(&deal.id) || self.account_source_is(&deal.id, &target.object_id).await? {
+                deals.push(deal);
+            }
+        }
+        tracing::info!(object = %target, events = events.len(), deals = ids.len(), primary_deals = primary.len(),
+            linked = deals.len(), "company read for sync");
         let owned = OwnedFields::account();
         let mut results = Vec::with_capacity(deals.len());
         for deal in &deals {
@@ -94,6 +102,23 @@ impl CompanyHandler {
             results.push((deal, result));
         }
         fanout::settle(s, target, results).await
+    }
+
+    /// Whether a deal this company is not the primary company of still takes its account from it, as the deal
+    /// handler decides: the deal has no primary company and this is its first company (one read of the deal's
+    /// company associations; only for in-scope linked deals).
+    async fn account_source_is(&self, deal_id: &str, company_id: &str) -> Result<bool, HandlerError> {
+        let s = &self.services;
+        let deal = s
+            .metrics
+            .timed(
+                HUBSPOT_API,
+                s.hubspot
+                    .get_object(ObjectType::Deals, deal_id, &[], &[ObjectType::Companies]),
+            )
+            .await?;
+        Ok(deal.primary_company_id().is_none()
+            && deal.associated_ids(ObjectType::Companies).first().map(String::as_str) == Some(company_id))
     }
 
     /// `Customer.Account` (+ NationalSecurity) of `deal` with `company` as its primary company.
@@ -126,8 +151,7 @@ impl CompanyHandler {
 }
 
 /// The deals whose primary company this is. HubSpot lists a primary association twice (the labelled type and the
-/// `_unlabeled` one); a deal listed only once has another primary company (or none), so its account is not this
-/// company's.
+/// `_unlabeled` one); a deal listed only once has another primary company (or none).
 pub fn primary_deal_ids(company: &CrmObject) -> Vec<String> {
     let Some(list) = company.associations.get(ObjectType::Deals.as_str()) else {
         return Vec::new();
