@@ -73,8 +73,12 @@ fn company_props(name: &str) -> Vec<(&'static str, &str)> {
 }
 
 async fn env() -> Env {
+    env_with(ServerConfig::default()).await
+}
+
+async fn env_with(config: ServerConfig) -> Env {
     let pc = PartnerCentralServer::start().await.unwrap();
-    let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
+    let hubspot = HubSpotServer::start(config).await.unwrap();
     for (id, name) in [
         (ALPHA, "Alpha data platform #AWS"),
         (BETA, "Beta analytics #AWS"),
@@ -496,5 +500,37 @@ async fn conflict_is_retried_and_action_required_sends_only_the_editable_subset(
     assert_eq!(
         opportunity_of(&env, BETA)["Customer"]["Account"]["CompanyName"],
         "Acme Renamed"
+    );
+}
+
+#[tokio::test]
+async fn company_with_more_deals_than_one_read_lists_pages_them_all() {
+    let env = env_with(ServerConfig {
+        association_page_limit: 2,
+        ..ServerConfig::default()
+    })
+    .await;
+    env.hubspot
+        .seed(ObjectType::Companies, COMPANY, company_props("Acme Holdings"))
+        .unwrap();
+    let status = run(&env, &company_change("c-paged")).await;
+    assert!(matches!(status, RecordStatus::Processed { .. }), "{status:?}");
+    for deal in [ALPHA, BETA, ETA] {
+        assert_eq!(
+            opportunity_of(&env, deal)["Customer"]["Account"]["CompanyName"],
+            "Acme Holdings",
+            "deal {deal}"
+        );
+    }
+    assert_ne!(
+        opportunity_of(&env, EPSILON)["Customer"]["Account"]["CompanyName"],
+        "Acme Holdings"
+    );
+    assert_eq!(env.pc.count("UpdateOpportunity"), 3);
+    assert!(
+        env.hubspot
+            .requests()
+            .iter()
+            .any(|r| r.path.starts_with("/crm/v4/objects/companies/501/associations/deals"))
     );
 }

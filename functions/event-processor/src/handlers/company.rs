@@ -75,12 +75,16 @@ impl CompanyHandler {
                 ),
             )
             .await?;
-        if company.associations_truncated(ObjectType::Deals) {
-            // TODO: page the v4 associations with their labels; until then only the listed deals are updated.
-            tracing::warn!(object = %target, "company has more deals than one read lists; only the listed ones are synced");
-        }
         let primary = primary_deal_ids(&company);
-        let ids = company.associated_ids(ObjectType::Deals);
+        let ids = if company.associations_truncated(ObjectType::Deals) {
+            // More deals than one read lists: page them all (v4, without labels; the deals not listed above are
+            // checked one by one below, only when in scope and linked).
+            s.metrics
+                .timed(HUBSPOT_API, s.hubspot.company_deal_ids(&target.object_id))
+                .await?
+        } else {
+            company.associated_ids(ObjectType::Deals)
+        };
         let mut deals = Vec::new();
         for deal in fanout::linked_deals(s, &self.mapping, &ids).await? {
             if primary.contains(&deal.id) || self.account_source_is(&deal.id, &target.object_id).await? {
@@ -104,8 +108,8 @@ impl CompanyHandler {
         fanout::settle(s, target, results).await
     }
 
-    /// Whether a deal this company is not the primary company of still takes its account from it, as the deal
-    /// handler decides: the deal has no primary company and this is its first company (one read of the deal's
+    /// Whether a deal not listed with this company as primary takes its account from it, as the deal handler
+    /// decides: this is its primary company, or it has none and this is its first company (one read of the deal's
     /// company associations; only for in-scope linked deals).
     async fn account_source_is(&self, deal_id: &str, company_id: &str) -> Result<bool, HandlerError> {
         let s = &self.services;
@@ -117,8 +121,10 @@ impl CompanyHandler {
                     .get_object(ObjectType::Deals, deal_id, &[], &[ObjectType::Companies]),
             )
             .await?;
-        Ok(deal.primary_company_id().is_none()
-            && deal.associated_ids(ObjectType::Companies).first().map(String::as_str) == Some(company_id))
+        Ok(match deal.primary_company_id() {
+            Some(primary) => primary == company_id,
+            None => deal.associated_ids(ObjectType::Companies).first().map(String::as_str) == Some(company_id),
+        })
     }
 
     /// `Customer.Account` (+ NationalSecurity) of `deal` with `company` as its primary company.
