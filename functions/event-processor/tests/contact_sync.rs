@@ -13,11 +13,11 @@ use std::time::Duration;
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use event_processor::config::{Config, vars};
 use event_processor::metrics::Metrics;
-use event_processor::outcome::RecordStatus;
+use event_processor::outcome::{FailureClass, RecordStatus};
 use event_processor::runtime::App;
 use event_processor::services::Services;
 use hubspot::{ClientConfig, HubSpotClient, RetryPolicy};
-use hubspot_server::{HubSpotServer, ObjectType, ServerConfig};
+use hubspot_server::{Fault, FaultRule, HubSpotServer, ObjectType, ServerConfig};
 use partner_central::{Catalog, PartnerCentral, PartnerCentralConfig};
 use partner_central_server::PartnerCentralServer;
 use serde_json::{Value, json};
@@ -335,4 +335,50 @@ async fn contact_without_linked_deals_costs_two_reads() {
     );
     assert_eq!(hubspot_calls(&env), (2, 0));
     assert_eq!(env.pc.reads() + env.pc.writes(), 0);
+}
+
+#[tokio::test]
+async fn one_deal_vanishing_does_not_lose_the_other_and_a_transient_read_fails_the_record() {
+    let env = env(seed_contacts).await;
+    env.hubspot
+        .seed(
+            ObjectType::Contacts,
+            "601",
+            contact_props("Jane", "Smith", "jane@acme.example", "CTO"),
+        )
+        .unwrap();
+    // ALPHA is deleted between the deal batch read and its association read.
+    env.hubspot
+        .inject(FaultRule::next(1, Fault::status(404)).path_contains(&format!("/deals/{ALPHA}")));
+    assert_eq!(run(&env, &contact_change("k-404")).await, processed("updated"));
+    assert_eq!(
+        opportunity_of(&env, BETA)["Customer"]["Contacts"][0]["LastName"],
+        "Smith"
+    );
+    assert_eq!(
+        opportunity_of(&env, ALPHA)["Customer"]["Contacts"][0]["LastName"],
+        "Doe"
+    );
+    assert_eq!(env.pc.count("UpdateOpportunity"), 1);
+
+    // A HubSpot outage on that read instead: the record fails (retried), nothing is lost.
+    env.hubspot
+        .inject(FaultRule::next(20, Fault::status(503)).path_contains(&format!("/deals/{ALPHA}")));
+    let status = run(&env, &contact_change("k-503")).await;
+    assert!(
+        matches!(
+            status,
+            RecordStatus::Failed {
+                class: FailureClass::Transient,
+                ..
+            }
+        ),
+        "{status:?}"
+    );
+    env.hubspot.clear_faults();
+    assert_eq!(run(&env, &contact_change("k-503")).await, processed("updated"));
+    assert_eq!(
+        opportunity_of(&env, ALPHA)["Customer"]["Contacts"][0]["LastName"],
+        "Smith"
+    );
 }

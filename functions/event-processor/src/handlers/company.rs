@@ -87,7 +87,14 @@ impl CompanyHandler {
         };
         let mut deals = Vec::new();
         for deal in fanout::linked_deals(s, &self.mapping, &ids).await? {
-            if primary.contains(&deal.id) || self.account_source_is(&deal.id, &target.object_id).await? {
+            let source = primary.contains(&deal.id)
+                || fanout::per_deal(
+                    target,
+                    &deal.id,
+                    self.account_source_is(&deal.id, &target.object_id).await,
+                )?
+                .unwrap_or(false);
+            if source {
                 deals.push(deal);
             }
         }

@@ -76,21 +76,24 @@ impl ContactHandler {
         tracing::info!(object = %target, events = events.len(), deals = deal_ids.len(), linked = deals.len(),
             "contact read for sync");
         // Each linked deal's contact list, in the deal's association order (as the deal handler reads it).
-        let mut lists: Vec<Vec<String>> = Vec::with_capacity(deals.len());
+        let mut lists: Vec<(&CrmObject, Vec<String>)> = Vec::with_capacity(deals.len());
         for deal in &deals {
-            let with_contacts = s
+            let read = s
                 .metrics
                 .timed(
                     HUBSPOT_API,
                     s.hubspot
                         .get_object(ObjectType::Deals, &deal.id, &[], &[ObjectType::Contacts]),
                 )
-                .await?;
-            let mut ids = with_contacts.associated_ids(ObjectType::Contacts);
-            ids.truncate(MAX_CONTACTS);
-            lists.push(ids);
+                .await
+                .map_err(HandlerError::from);
+            if let Some(with_contacts) = fanout::per_deal(target, &deal.id, read)? {
+                let mut ids = with_contacts.associated_ids(ObjectType::Contacts);
+                ids.truncate(MAX_CONTACTS);
+                lists.push((deal, ids));
+            }
         }
-        let mut all: Vec<String> = lists.iter().flatten().cloned().collect();
+        let mut all: Vec<String> = lists.iter().flat_map(|(_, ids)| ids.iter().cloned()).collect();
         all.sort_unstable();
         all.dedup();
         let read = if all.is_empty() {
@@ -105,8 +108,8 @@ impl ContactHandler {
         };
         let by_id: BTreeMap<&str, &CrmObject> = read.results.iter().map(|c| (c.id.as_str(), c)).collect();
         let owned = OwnedFields::contacts();
-        let mut results = Vec::with_capacity(deals.len());
-        for (deal, ids) in deals.iter().zip(&lists) {
+        let mut results = Vec::with_capacity(lists.len());
+        for &(deal, ref ids) in &lists {
             let contacts: Vec<CrmObject> = ids
                 .iter()
                 .filter_map(|id| by_id.get(id.as_str()).map(|c| (*c).clone()))

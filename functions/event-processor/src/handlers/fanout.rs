@@ -100,6 +100,24 @@ pub async fn linked_deals(
         .collect())
 }
 
+/// A per-deal HubSpot read that failed: transient and config failures fail the record (`Err`, retried); a
+/// permanent one (e.g. the deal was deleted since the batch read) only drops that deal (`Ok(None)`), so it cannot
+/// lose the other deals' updates.
+pub fn per_deal<T>(
+    target: &ObjectRef,
+    deal_id: &str,
+    result: Result<T, HandlerError>,
+) -> Result<Option<T>, HandlerError> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.class() == FailureClass::Permanent => {
+            tracing::warn!(object = %target, deal = deal_id, code = %e.code(), error = %e, "deal dropped from the fan-out");
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// What one deal's update did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DealOutcome {
