@@ -8,6 +8,7 @@
 //! - [`signature`]: HubSpot v1/v2/v3 request signature verification ([`WebhookVerifier`]).
 //! - [`message_body_schema`]: the JSON Schema of the body (committed as `schema/sync-event.schema.json`).
 
+mod body;
 mod event;
 mod hubspot;
 pub mod signature;

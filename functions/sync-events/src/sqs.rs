@@ -124,30 +124,40 @@ fn is_valid_sqs_id(s: &str) -> bool {
 }
 
 fn source_name(event: &SyncEvent) -> &'static str {
-    match event.source {
-        crate::EventSource::Hubspot => "hubspot",
-        crate::EventSource::Aws => "aws",
-        crate::EventSource::Microsoft => "microsoft",
-        crate::EventSource::Gcp => "gcp",
-    }
+    crate::body::source_name(event.source)
 }
 
 impl SyncEvent {
     /// MessageGroupId: one group per (source, portal, object type, object id); always valid for SQS.
     pub fn message_group_id(&self) -> String {
         let source = source_name(self);
-        let object_type = match (self.object_type, self.object_type_id.as_deref()) {
-            (ObjectType::Unknown, Some(type_id)) => format!("unknown-{type_id}"),
-            (t, _) => t.as_str().to_owned(),
+        let (type_name, type_id) = match (self.object_type, self.object_type_id.as_deref()) {
+            (ObjectType::Unknown, Some(type_id)) => ("unknown-", type_id),
+            (t, _) => (t.as_str(), ""),
         };
-        let id = format!("{source}:{}:{object_type}:{}", self.portal_id, self.object_id);
+        // Built with pushes into one presized buffer (no `format!`): `source:portal:objectType:objectId`.
+        let mut id = String::with_capacity(source.len() + 24 + type_name.len() + type_id.len() + self.object_id.len());
+        id.push_str(source);
+        id.push(':');
+        crate::body::push_u64(&mut id, self.portal_id);
+        id.push(':');
+        let prefix_len = id.len();
+        id.push_str(type_name);
+        id.push_str(type_id);
+        let type_end = id.len();
+        id.push(':');
+        id.push_str(&self.object_id);
         if is_valid_sqs_id(&id) {
             return id;
         }
         let mut h = IdentityHasher::new();
-        h.bytes(object_type.as_bytes());
+        h.bytes(id.get(prefix_len..type_end).unwrap_or_default().as_bytes());
         h.bytes(self.object_id.as_bytes());
-        format!("{source}:{}:h:{}", self.portal_id, h.finish_hex())
+        let hex = h.finish_hex();
+        id.truncate(prefix_len);
+        id.push_str("h:");
+        id.push_str(&hex);
+        id
     }
 
     /// MessageDeduplicationId: stable across HubSpot redeliveries of the same event (64 lowercase hex chars).
@@ -191,15 +201,10 @@ impl SyncEvent {
     }
 
     /// The versioned JSON message body.
+    /// Written by a dedicated writer that produces exactly `serde_json::to_string(self)` (see `body.rs`); it cannot
+    /// fail, the `Result` is kept for API stability.
     pub fn to_sqs_body(&self) -> Result<String, BodyError> {
-        let mut buf = Vec::with_capacity(512);
-        serde_json::to_writer(&mut buf, self)?;
-        // serde_json writes valid UTF-8; the fallback is unreachable but keeps this path panic-free.
-        String::from_utf8(buf).map_err(|_| BodyError::Json {
-            category: "data",
-            line: 0,
-            column: 0,
-        })
+        Ok(crate::body::write_body(self))
     }
 
     /// Group id, dedup id and body together.
@@ -221,5 +226,45 @@ impl SyncEvent {
             });
         }
         Ok(serde_json::from_str(body)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The original `format!`-based group id, kept as the reference for the buffer-based one.
+    fn reference_group_id(e: &SyncEvent) -> String {
+        let source = source_name(e);
+        let object_type = match (e.object_type, e.object_type_id.as_deref()) {
+            (ObjectType::Unknown, Some(type_id)) => format!("unknown-{type_id}"),
+            (t, _) => t.as_str().to_owned(),
+        };
+        let id = format!("{source}:{}:{object_type}:{}", e.portal_id, e.object_id);
+        if is_valid_sqs_id(&id) {
+            return id;
+        }
+        let mut h = IdentityHasher::new();
+        h.bytes(object_type.as_bytes());
+        h.bytes(e.object_id.as_bytes());
+        format!("{source}:{}:h:{}", e.portal_id, h.finish_hex())
+    }
+
+    #[test]
+    fn group_ids_match_the_reference_including_the_hashed_fallback() {
+        let body = r#"[{"subscriptionType":"deal.creation","objectId":1,"portalId":7,"occurredAt":1},
+            {"subscriptionType":"object.creation","objectTypeId":"2-99","objectId":18446744073709551615,"portalId":0,"occurredAt":1},
+            {"subscriptionType":"object.creation","objectTypeId":"2 with space","objectId":5,"portalId":7,"occurredAt":1},
+            {"subscriptionType":"object.creation","objectTypeId":"0-46","objectId":5,"portalId":7,"occurredAt":1}]"#;
+        let mut events = crate::parse_webhook(body.as_bytes(), "c").unwrap();
+        let mut long = events[1].clone();
+        long.object_type_id = Some("x".repeat(200));
+        events.push(long);
+        let mut hashed = 0;
+        for e in &events {
+            assert_eq!(e.message_group_id(), reference_group_id(e));
+            hashed += usize::from(e.message_group_id().contains(":h:"));
+        }
+        assert_eq!(hashed, 2);
     }
 }
