@@ -3,7 +3,7 @@
 //! presized `String`. Key names are literals, so only values are scanned for escapes, and no UTF-8 re-validation is
 //! needed. The tests below compare it with serde_json byte for byte (every enum variant, every escape, random events).
 
-use crate::event::{EventAction, EventSource, ObjectType, SyncEvent};
+use crate::event::{EventAction, EventSource, SyncEvent};
 
 /// The JSON body of `event`, byte-identical to `serde_json::to_string(event)`.
 pub(crate) fn write_body(event: &SyncEvent) -> String {
@@ -197,7 +197,7 @@ fn push_str_value(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{Association, Merge, SCHEMA_VERSION};
+    use crate::event::{Association, Merge, ObjectType, SCHEMA_VERSION};
     use proptest::prelude::*;
 
     fn base() -> SyncEvent {
