@@ -56,6 +56,9 @@ export CFN_LINT="$root/.venv-tools/bin/cfn-lint"
 export CFN_CHECKS_REQUIRE_CFN_LINT=1
 export CFN_LINT_SCHEMAS="$(ls -d "$root"/.venv-tools/lib/python3*/site-packages/cfnlint/data/schemas | head -n1)"
 
+# Incremental artefacts only pay off on repeated local builds; in CI they double the disk use.
+if [[ -n "${CI:-}" ]]; then export CARGO_INCREMENTAL=0; fi
+
 # --- Rust ------------------------------------------------------------------------------------------------------
 if [[ -z "${SKIP_LINT:-}" ]]; then
   step "cargo fmt --check"
