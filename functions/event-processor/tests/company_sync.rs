@@ -9,24 +9,16 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::Duration;
+mod local;
 
-use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use event_processor::config::{Config, vars};
-use event_processor::metrics::Metrics;
+use local::*;
+
+use aws_lambda_events::event::sqs::SqsEvent;
 use event_processor::outcome::{FailureClass, RecordStatus};
-use event_processor::runtime::App;
-use event_processor::services::Services;
-use hubspot::{ClientConfig, HubSpotClient, RetryPolicy};
 use hubspot_server::{HubSpotServer, ObjectType, ServerConfig};
-use partner_central::{Catalog, PartnerCentral, PartnerCentralConfig};
 use partner_central_server::{FaultKind, PartnerCentralServer};
 use serde_json::{Value, json};
 
-const PORTAL: u64 = 62515;
-const COMPANY: &str = "501";
 /// In scope, primary company 501, linked.
 const ALPHA: &str = "9101";
 /// In scope, primary company 501, linked.
@@ -39,38 +31,6 @@ const DELTA: &str = "9104";
 const EPSILON: &str = "9105";
 /// In scope, linked, no primary company; 501 is its only (so first) company.
 const ETA: &str = "9107";
-
-struct Env {
-    hubspot: HubSpotServer,
-    pc: PartnerCentralServer,
-    app: App,
-}
-
-fn deal_props(name: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("dealname", name.to_owned()),
-        ("dealstage", "qualifiedtobuy".into()),
-        ("pipeline", "default".into()),
-        ("amount", "120000".into()),
-        ("closedate", "2027-06-30".into()),
-        (
-            "description",
-            "Migrate the on-premises data warehouse to a managed analytics platform".into(),
-        ),
-    ]
-}
-
-fn company_props(name: &str) -> Vec<(&'static str, &str)> {
-    vec![
-        ("name", name),
-        ("domain", "acme.example"),
-        ("industry", "COMPUTER_SOFTWARE"),
-        ("country", "United States"),
-        ("state", "WA"),
-        ("city", "Seattle"),
-        ("zip", "98101"),
-    ]
-}
 
 async fn env() -> Env {
     env_with(ServerConfig::default()).await
@@ -107,36 +67,8 @@ async fn env_with(config: ServerConfig) -> Env {
     hubspot
         .associate(ObjectType::Deals, ETA, ObjectType::Companies, COMPANY)
         .unwrap();
-    let hubspot_client = HubSpotClient::new(
-        ClientConfig::new(hubspot.token())
-            .with_base_url(hubspot.base_url())
-            .with_retry(RetryPolicy::fast_for_tests()),
-    )
-    .unwrap();
-    let mut pc_config = PartnerCentralConfig::new(Catalog::Sandbox);
-    pc_config.endpoint_url = Some(pc.endpoint_url());
-    pc_config.max_attempts = 2;
-    pc_config.initial_backoff = Duration::from_millis(1);
-    pc_config.write_interval = Duration::ZERO;
-    let partner_central = PartnerCentral::new(&moto_harness::sdk_config_for(&pc.endpoint_url()).await, pc_config).await;
-    let services = Services {
-        hubspot: hubspot_client,
-        partner_central,
-        metrics: Arc::new(Metrics::new("Test")),
-    };
-    let vars: HashMap<&str, &str> = HashMap::from([
-        (
-            vars::HUBSPOT_ACCESS_TOKEN_SECRET_ARN,
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbCdEf",
-        ),
-        (vars::PARTNER_CENTRAL_CATALOG, "Sandbox"),
-    ]);
-    let config = Config::from_lookup(|k| vars.get(k).map(|v| (*v).to_owned())).unwrap();
-    let env = Env {
-        hubspot,
-        pc,
-        app: App::new(Arc::new(services), &config),
-    };
+    let app = local_app(&hubspot, &pc).await;
+    let env = Env { hubspot, pc, app };
     // The deal handler creates the opportunities of the linked deals.
     for deal in [ALPHA, BETA, EPSILON, ETA] {
         let status = run(
@@ -152,53 +84,6 @@ async fn env_with(config: ServerConfig) -> Env {
     env
 }
 
-fn event(record: SqsMessage) -> SqsEvent {
-    let mut e = SqsEvent::default();
-    e.records = vec![record];
-    e
-}
-
-/// One SQS record: a `{kind}.propertyChange` when `property` is set, else a `{kind}.creation`.
-fn record(
-    kind: &str,
-    id: &str,
-    message_id: &str,
-    property: Option<(&str, &str)>,
-    source_id: Option<&str>,
-) -> SqsMessage {
-    let mut body = json!({
-        "schemaVersion": 1, "source": "hubspot", "objectType": kind, "objectId": id, "portalId": PORTAL,
-        "occurredAt": 1_790_000_000_000_u64, "appId": 54321, "subscriptionId": 7000, "eventId": 100,
-        "correlationId": format!("corr-{message_id}"),
-    });
-    match property {
-        Some((name, value)) => {
-            body["eventType"] = json!(format!("{kind}.propertyChange"));
-            body["action"] = json!("propertyChange");
-            body["propertyName"] = json!(name);
-            body["propertyValue"] = json!(value);
-            body["changeSource"] = json!(if source_id.is_some() { "INTEGRATION" } else { "CRM_UI" });
-            if let Some(s) = source_id {
-                body["sourceId"] = json!(s);
-            }
-        }
-        None => {
-            body["eventType"] = json!(format!("{kind}.creation"));
-            body["action"] = json!("creation");
-        }
-    }
-    let mut m = SqsMessage::default();
-    m.message_id = Some(message_id.to_owned());
-    m.body = Some(body.to_string());
-    m.attributes = [
-        ("MessageGroupId".to_owned(), format!("hubspot:{PORTAL}:{kind}:{id}")),
-        ("ApproximateReceiveCount".to_owned(), "1".to_owned()),
-    ]
-    .into_iter()
-    .collect();
-    m
-}
-
 fn company_change(message_id: &str) -> SqsEvent {
     event(record(
         "company",
@@ -207,32 +92,6 @@ fn company_change(message_id: &str) -> SqsEvent {
         Some(("name", "Acme Holdings")),
         None,
     ))
-}
-
-async fn run(env: &Env, event: &SqsEvent) -> RecordStatus {
-    let report = env.app.run_batch(event, None).await.unwrap();
-    report.records[0].status.clone()
-}
-
-fn deal_prop(env: &Env, deal: &str, name: &str) -> Option<String> {
-    env.hubspot
-        .object(ObjectType::Deals, deal)
-        .unwrap()
-        .properties
-        .get(name)
-        .cloned()
-}
-
-fn opportunity_of(env: &Env, deal: &str) -> Value {
-    env.pc
-        .opportunity(&deal_prop(env, deal, "aws_opportunity_id").unwrap())
-        .unwrap()
-}
-
-fn hubspot_calls(env: &Env) -> (usize, usize) {
-    let requests = env.hubspot.requests();
-    let writes = requests.iter().filter(|r| r.method == "PATCH").count();
-    (requests.len() - writes, writes)
 }
 
 /// The record without the members an Account update may change.

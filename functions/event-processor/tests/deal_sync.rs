@@ -6,44 +6,17 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::Duration;
+mod local;
+
+use local::*;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use event_processor::config::{Config, vars};
-use event_processor::metrics::Metrics;
 use event_processor::outcome::{FailureClass, RecordStatus};
-use event_processor::runtime::App;
-use event_processor::services::Services;
-use hubspot::{ClientConfig, HubSpotClient, RetryPolicy};
 use hubspot_server::{Fault, FaultRule, HubSpotServer, ObjectType, ServerConfig};
-use partner_central::{Catalog, PartnerCentral, PartnerCentralConfig};
 use partner_central_server::{FaultKind, PartnerCentralServer};
 use serde_json::json;
 
 const DEAL: &str = "9001";
-const PORTAL: u64 = 62515;
-
-struct Env {
-    hubspot: HubSpotServer,
-    pc: PartnerCentralServer,
-    app: App,
-}
-
-fn deal_props(name: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("dealname", name.to_owned()),
-        ("dealstage", "qualifiedtobuy".into()),
-        ("pipeline", "default".into()),
-        ("amount", "120000".into()),
-        ("closedate", "2027-06-30".into()),
-        (
-            "description",
-            "Migrate the on-premises data warehouse to a managed analytics platform".into(),
-        ),
-    ]
-}
 
 async fn env() -> Env {
     let pc = PartnerCentralServer::start().await.unwrap();
@@ -82,36 +55,8 @@ async fn env() -> Env {
     hubspot
         .associate(ObjectType::Deals, DEAL, ObjectType::Contacts, "601")
         .unwrap();
-    let hubspot_client = HubSpotClient::new(
-        ClientConfig::new(hubspot.token())
-            .with_base_url(hubspot.base_url())
-            .with_retry(RetryPolicy::fast_for_tests()),
-    )
-    .unwrap();
-    let mut pc_config = PartnerCentralConfig::new(Catalog::Sandbox);
-    pc_config.endpoint_url = Some(pc.endpoint_url());
-    pc_config.max_attempts = 2;
-    pc_config.initial_backoff = Duration::from_millis(1);
-    pc_config.write_interval = Duration::ZERO;
-    let partner_central = PartnerCentral::new(&moto_harness::sdk_config_for(&pc.endpoint_url()).await, pc_config).await;
-    let services = Services {
-        hubspot: hubspot_client,
-        partner_central,
-        metrics: Arc::new(Metrics::new("Test")),
-    };
-    let vars: HashMap<&str, &str> = HashMap::from([
-        (
-            vars::HUBSPOT_ACCESS_TOKEN_SECRET_ARN,
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbCdEf",
-        ),
-        (vars::PARTNER_CENTRAL_CATALOG, "Sandbox"),
-    ]);
-    let config = Config::from_lookup(|k| vars.get(k).map(|v| (*v).to_owned())).unwrap();
-    Env {
-        hubspot,
-        pc,
-        app: App::new(Arc::new(services), &config),
-    }
+    let app = local_app(&hubspot, &pc).await;
+    Env { hubspot, pc, app }
 }
 
 /// An SQS event with one deal event; `property` = None makes it a `deal.creation`.
@@ -171,18 +116,6 @@ fn hubspot_writes(env: &Env) -> usize {
 
 fn hubspot_reads(env: &Env) -> usize {
     env.hubspot.requests().iter().filter(|r| r.method != "PATCH").count()
-}
-
-async fn run(env: &Env, event: &SqsEvent) -> RecordStatus {
-    let report = env.app.run_batch(event, None).await.unwrap();
-    report.records[0].status.clone()
-}
-
-fn processed(action: &'static str) -> RecordStatus {
-    RecordStatus::Processed {
-        action: action.into(),
-        coalesced: 1,
-    }
 }
 
 fn skipped(reason: &'static str) -> RecordStatus {
