@@ -1,0 +1,3 @@
+//! `deploy`: synthesize, build, upload and deploy one environment (work in progress).
+
+fn main() {}

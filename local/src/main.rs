@@ -1,0 +1,3 @@
+//! `local-pipeline`: the whole sync running on one machine (work in progress).
+
+fn main() {}
