@@ -73,6 +73,10 @@ pub enum Command {
         #[arg(long)]
         nonce: Option<String>,
     },
+    /// Compare every in-scope HubSpot deal with its Partner Central opportunity (read-only).
+    Reconcile(Box<crate::cli_migration::ReconcileArgs>),
+    /// Enqueue synthetic deal events for every in-scope deal (or a filtered set), paced under the write quota.
+    Backfill(Box<crate::cli_migration::BackfillArgs>),
 }
 
 /// `dlq` subcommands.
@@ -212,6 +216,8 @@ pub async fn run(cli: Cli) -> Result<(), OpsError> {
                 println!("{}", done.line())
             }
         }
+        Command::Reconcile(args) => crate::cli_migration::reconcile(*args, cli.global.region.clone(), json).await?,
+        Command::Backfill(args) => crate::cli_migration::backfill(*args, &sqs, &sel, json).await?,
         Command::ReplayDeal {
             portal,
             deal,

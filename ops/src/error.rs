@@ -99,6 +99,37 @@ pub enum OpsError {
     /// A replay event could not be serialized.
     #[error("could not build the replay event: {0}")]
     Body(#[from] sync_events::BodyError),
+    /// A HubSpot, Partner Central or S3 call failed (migration tooling).
+    #[error("{service} {operation} failed: {message}")]
+    Remote {
+        /// `HubSpot`, `PartnerCentral` or `S3`.
+        service: &'static str,
+        /// Operation (and object) that failed.
+        operation: String,
+        /// Error text (never a token or property value).
+        message: String,
+    },
+    /// The sync settings (SYNC_SETTINGS JSON or environment file) are unusable.
+    #[error("invalid sync settings from {source_name}: {reason}")]
+    Settings {
+        /// File or variable the settings came from.
+        source_name: String,
+        /// What is wrong (names the key).
+        reason: String,
+    },
+    /// A local file could not be read or written.
+    #[error("{action} {path}: {message}")]
+    File {
+        /// `read` / `write`.
+        action: &'static str,
+        /// The path.
+        path: String,
+        /// The I/O error.
+        message: String,
+    },
+    /// A run would exceed a quota budget the operator set.
+    #[error("quota budget exceeded: {0}")]
+    Budget(String),
 }
 
 /// Error codes SQS (and IAM/STS in front of it) uses for a missing queue.

@@ -7,16 +7,26 @@
 //!   [`redrive::wait`]).
 //! - [`replay`]: a synthetic deal-update event for one deal ([`replay::replay_deal`]).
 //! - [`target`]: queue naming and resolution, the SQS client ([`target::Sqs`]).
+//! - [`settings`]: the SYNC_SETTINGS contract from a JSON file, the environment or an environment file.
+//! - [`quota`]: client-side pacing and budgets ([`quota::Pacer`]).
+//! - [`reconcile`]: HubSpot deals vs Partner Central opportunities ([`reconcile::run`]).
+//! - [`backfill`]: paced synthetic deal events for every in-scope deal ([`backfill::run`]).
+//! - `shadow`: list, show and replay the processor's shadow records (S3).
 //! - [`cli`]: the `sync-ops` command line ([`cli::run`]).
 //!
 //! Every failure is an [`OpsError`] naming the operation and queue.
 
+pub mod backfill;
 pub mod cli;
+pub mod cli_migration;
 pub mod dlq;
 pub mod error;
 pub mod peek;
+pub mod quota;
+pub mod reconcile;
 pub mod redrive;
 pub mod replay;
+pub mod settings;
 pub mod status;
 pub mod target;
 

@@ -1,0 +1,333 @@
+//! Command-line parts of the migration commands (`reconcile`, `backfill`, `shadow`): their clap arguments, the
+//! HubSpot / Partner Central connections they need, and their execution. Results on stdout, progress on stderr.
+//!
+//! Connections: HubSpot token from `HUBSPOT_ACCESS_TOKEN` (or `--hubspot-token-file`), base URL `--hubspot-url` /
+//! `HUBSPOT_API_BASE_URL`; Partner Central catalog `--catalog` / `PARTNER_CENTRAL_CATALOG`, optional role
+//! `PARTNER_CENTRAL_ROLE_ARN` (+ `PARTNER_CENTRAL_EXTERNAL_ID`), endpoint `--partner-central-url` /
+//! `AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING`.
+
+use std::sync::Arc;
+
+use clap::Args;
+use hubspot::{ClientConfig, HubSpotClient};
+use partner_central::{PartnerCentral, PartnerCentralConfig};
+
+use crate::backfill::{Filter, Plan};
+use crate::error::OpsError;
+use crate::quota::{HUBSPOT_SEARCH_PER_SECOND, PC_READS_PER_DAY, PC_READS_PER_SECOND, Pacer};
+use crate::reconcile::{self, Depth, Pacers};
+use crate::settings::SyncSettings;
+use crate::target::{Selection, Sqs};
+
+/// Where the sync settings come from.
+#[derive(Debug, Clone, Args)]
+pub struct SettingsArgs {
+    /// SYNC_SETTINGS-shaped JSON file (default: the SYNC_SETTINGS variable; absent = defaults).
+    #[arg(long)]
+    pub settings: Option<String>,
+    /// Environment file whose `sync` section holds the settings (e.g. stacks/production.yaml).
+    #[arg(long)]
+    pub env_file: Option<String>,
+}
+
+/// HubSpot connection.
+#[derive(Debug, Clone, Args)]
+pub struct HubSpotArgs {
+    /// HubSpot API base URL (default HUBSPOT_API_BASE_URL, else https://api.hubapi.com).
+    #[arg(long)]
+    pub hubspot_url: Option<String>,
+    /// File holding the private-app token (default: the HUBSPOT_ACCESS_TOKEN variable).
+    #[arg(long)]
+    pub hubspot_token_file: Option<String>,
+    /// HubSpot requests per second other than search (private apps: 100-190 per 10 s).
+    #[arg(long, default_value_t = 8.0)]
+    pub hubspot_rate: f64,
+    /// HubSpot CRM search requests per second (HubSpot: about 4-5 per token).
+    #[arg(long, default_value_t = HUBSPOT_SEARCH_PER_SECOND)]
+    pub hubspot_search_rate: f64,
+}
+
+impl HubSpotArgs {
+    /// The client.
+    pub fn client(&self) -> Result<HubSpotClient, OpsError> {
+        let token = match &self.hubspot_token_file {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| OpsError::File {
+                    action: "read",
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?
+                .trim()
+                .to_owned(),
+            None => std::env::var("HUBSPOT_ACCESS_TOKEN").unwrap_or_default(),
+        };
+        if token.is_empty() {
+            return Err(OpsError::InvalidArgument {
+                argument: "--hubspot-token-file",
+                reason: "set HUBSPOT_ACCESS_TOKEN or give --hubspot-token-file".into(),
+            });
+        }
+        let mut cfg = ClientConfig::new(token).with_base_url_from_env();
+        if let Some(url) = &self.hubspot_url {
+            cfg = cfg.with_base_url(url.clone());
+        }
+        HubSpotClient::new(cfg).map_err(|e| OpsError::Remote {
+            service: "HubSpot",
+            operation: "client".into(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// Partner Central connection and read quota.
+#[derive(Debug, Clone, Args)]
+pub struct PartnerCentralArgs {
+    /// Catalog: AWS or Sandbox (default PARTNER_CENTRAL_CATALOG).
+    #[arg(long)]
+    pub catalog: Option<String>,
+    /// Partner Central endpoint (local servers; default: AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING or AWS).
+    #[arg(long)]
+    pub partner_central_url: Option<String>,
+    /// Partner Central reads per second (quota 10/s).
+    #[arg(long, default_value_t = PC_READS_PER_SECOND)]
+    pub read_rate: f64,
+    /// Most Partner Central reads this run may make (quota: 100,000 per rolling 24 h, shared with the processor).
+    #[arg(long, default_value_t = PC_READS_PER_DAY / 2)]
+    pub read_budget: u64,
+}
+
+impl PartnerCentralArgs {
+    /// The client.
+    pub async fn client(&self, region: Option<String>) -> Result<PartnerCentral, OpsError> {
+        let bad = |reason: String| OpsError::InvalidArgument {
+            argument: "--catalog",
+            reason,
+        };
+        let mut cfg = PartnerCentralConfig::from_lookup(|k| {
+            if k == partner_central::ENV_CATALOG {
+                self.catalog.clone().or_else(|| std::env::var(k).ok())
+            } else {
+                std::env::var(k).ok()
+            }
+        })
+        .map_err(|e| bad(e.to_string()))?;
+        cfg.endpoint_url = self.partner_central_url.clone();
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+        if let Some(region) = region {
+            loader = loader.region(aws_config::Region::new(region));
+        }
+        Ok(PartnerCentral::new(&loader.load().await, cfg).await)
+    }
+}
+
+/// `reconcile` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct ReconcileArgs {
+    /// Settings source.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// HubSpot connection.
+    #[command(flatten)]
+    pub hubspot: HubSpotArgs,
+    /// Partner Central connection.
+    #[command(flatten)]
+    pub pc: PartnerCentralArgs,
+    /// `full`: GetOpportunity per linked deal, every owned field; `summary`: list pages only, fewer fields.
+    #[arg(long, value_enum, default_value = "full")]
+    pub depth: Depth,
+    /// Write the JSON report here.
+    #[arg(long)]
+    pub report: Option<String>,
+    /// Write a CSV report here (one row per finding / drifted field).
+    #[arg(long)]
+    pub csv: Option<String>,
+    /// Progress line every N deals / opportunities.
+    #[arg(long, default_value_t = 100)]
+    pub progress_every: usize,
+    /// GetOpportunity calls in flight (still at most --read-rate per second).
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+}
+
+/// The pacers for a run.
+pub fn pacers(hs: &HubSpotArgs, pc: &PartnerCentralArgs) -> Pacers {
+    Pacers {
+        hubspot_search: Arc::new(Pacer::new("HubSpot search", hs.hubspot_search_rate, None)),
+        hubspot: Arc::new(Pacer::new("HubSpot requests", hs.hubspot_rate, None)),
+        partner_central: Arc::new(Pacer::new("Partner Central reads", pc.read_rate, Some(pc.read_budget))),
+    }
+}
+
+fn write_file(path: &str, text: &str) -> Result<(), OpsError> {
+    std::fs::write(path, text).map_err(|e| OpsError::File {
+        action: "write",
+        path: path.to_owned(),
+        message: e.to_string(),
+    })
+}
+
+fn eprint_line(line: String) {
+    eprintln!("{line}");
+}
+
+/// Runs `reconcile`.
+pub async fn reconcile(args: ReconcileArgs, region: Option<String>, json: bool) -> Result<(), OpsError> {
+    let settings = SyncSettings::load(args.settings.settings.as_deref(), args.settings.env_file.as_deref())?;
+    let hs = args.hubspot.client()?;
+    let pc = args.pc.client(region).await?;
+    if !(args.pc.read_rate > 0.0 && args.pc.read_rate <= PC_READS_PER_SECOND) {
+        eprintln!(
+            "warning: --read-rate {} is outside the Partner Central quota (0, 10]",
+            args.pc.read_rate
+        );
+    }
+    let pacers = pacers(&args.hubspot, &args.pc);
+    let opts = reconcile::Options {
+        depth: args.depth,
+        concurrency: args.concurrency,
+        progress_every: args.progress_every,
+        today: chrono::Utc::now().date_naive(),
+        partner_central_read_rate: args.pc.read_rate,
+    };
+    let report = reconcile::run(&hs, &pc, &settings, &pacers, &opts, &mut eprint_line).await?;
+    let pretty = serde_json::to_string_pretty(&report).map_err(|e| OpsError::File {
+        action: "render",
+        path: "report".into(),
+        message: e.to_string(),
+    })?;
+    if let Some(path) = &args.report {
+        write_file(path, &pretty)?;
+        eprintln!("report written to {path}");
+    }
+    if let Some(path) = &args.csv {
+        write_file(path, &report.to_csv())?;
+        eprintln!("CSV written to {path}");
+    }
+    if json {
+        println!("{pretty}");
+    } else {
+        print!("{}", report.render_summary());
+    }
+    Ok(())
+}
+
+/// `backfill` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct BackfillArgs {
+    /// HubSpot portal (account) id of the deals.
+    #[arg(long)]
+    pub portal: u64,
+    /// Only these deal ids (repeatable; no HubSpot listing, the processor checks scope).
+    #[arg(long = "deal", conflicts_with_all = ["since", "stage"])]
+    pub deals: Vec<String>,
+    /// Only deals modified at or after this time (RFC 3339, e.g. 2026-11-01T00:00:00Z).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Only deals in this HubSpot stage id (e.g. qualifiedtobuy).
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// At most this many deals.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Events per second (each causes at most one Partner Central write; quota 1/s).
+    #[arg(long, default_value_t = crate::backfill::DEFAULT_RATE)]
+    pub rate: f64,
+    /// List what would be enqueued, send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Run nonce ([A-Za-z0-9-]); reuse it within 5 minutes to retry a run without duplicates.
+    #[arg(long)]
+    pub nonce: Option<String>,
+    /// Progress line every N events.
+    #[arg(long, default_value_t = 50)]
+    pub progress_every: usize,
+    /// Settings source (scope).
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// HubSpot connection (not needed with --deal).
+    #[command(flatten)]
+    pub hubspot: HubSpotArgs,
+}
+
+/// Runs `backfill`.
+pub async fn backfill(args: BackfillArgs, sqs: &Sqs, sel: &Selection, json: bool) -> Result<(), OpsError> {
+    let deal_ids = if args.deals.is_empty() {
+        let settings = SyncSettings::load(args.settings.settings.as_deref(), args.settings.env_file.as_deref())?;
+        let hs = args.hubspot.client()?;
+        let since = args
+            .since
+            .as_deref()
+            .map(|s| {
+                chrono::DateTime::parse_from_rfc3339(s)
+                    .map(|t| t.with_timezone(&chrono::Utc))
+                    .map_err(|e| OpsError::InvalidArgument {
+                        argument: "--since",
+                        reason: format!("not RFC 3339: {e}"),
+                    })
+            })
+            .transpose()?;
+        let filter = Filter {
+            since,
+            stage: args.stage.clone(),
+            limit: args.limit,
+        };
+        let pacers = Pacers {
+            hubspot_search: Arc::new(Pacer::new("HubSpot search", args.hubspot.hubspot_search_rate, None)),
+            hubspot: Arc::new(Pacer::new("HubSpot requests", args.hubspot.hubspot_rate, None)),
+            partner_central: Arc::new(Pacer::new("Partner Central reads", 0.0, Some(0))),
+        };
+        let deals =
+            reconcile::source::scope_candidates(&hs, &settings, Filter::PROPERTIES, &pacers, &mut eprint_line).await?;
+        let in_scope: Vec<hubspot::CrmObject> = deals
+            .into_iter()
+            .filter(|d| deal_mapping::in_scope(d, &settings.mapping))
+            .collect();
+        filter.apply(&in_scope)
+    } else {
+        let mut ids = args.deals.clone();
+        ids.truncate(args.limit.unwrap_or(usize::MAX));
+        ids
+    };
+    eprintln!(
+        "backfill: {} deal(s), {:.2} event(s)/s, about {:.0} s",
+        deal_ids.len(),
+        args.rate,
+        crate::quota::eta_seconds(deal_ids.len() as u64, args.rate)
+    );
+    let queue_url = if args.dry_run {
+        None
+    } else {
+        Some(sqs.source_url(sel).await?)
+    };
+    let plan = Plan {
+        portal_id: args.portal,
+        deal_ids,
+        rate: args.rate,
+        nonce: args.nonce.clone(),
+        dry_run: args.dry_run,
+        progress_every: args.progress_every,
+    };
+    let result = crate::backfill::run(sqs, queue_url.as_deref(), &plan, &mut eprint_line).await?;
+    if json {
+        print_json(&result);
+    } else {
+        for e in &result.events {
+            println!("{}\t{}", e.deal_id, e.message_id.as_deref().unwrap_or("(dry run)"));
+        }
+        println!(
+            "{} {} event(s) in {:.1} s, nonce {}",
+            if result.dry_run { "planned" } else { "enqueued" },
+            result.events.len(),
+            result.elapsed_seconds,
+            result.nonce
+        );
+    }
+    Ok(())
+}
+
+fn print_json<T: serde::Serialize>(v: &T) {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("warning: could not render JSON: {e}"),
+    }
+}
