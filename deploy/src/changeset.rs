@@ -38,6 +38,8 @@ pub struct StackRequest {
     pub defaults: BTreeMap<String, String>,
     /// How a stack that does not exist yet is created.
     pub create_mode: CreateMode,
+    /// Only show the change set: delete it afterwards and execute nothing.
+    pub plan_only: bool,
     /// The template's resources (logical id, type), shown when a stack is created without a change set.
     pub resources: Vec<(String, String)>,
 }
@@ -135,6 +137,8 @@ pub enum Outcome {
     Updated,
     /// The template and parameters equal what is deployed; nothing was executed.
     NoChanges,
+    /// Plan only: the change set was shown and deleted; nothing was executed.
+    Planned,
 }
 
 /// Result of [`deploy_stack`].
@@ -338,17 +342,27 @@ pub async fn deploy_stack(
     };
     write!(progress, "{summary}")?;
 
+    if req.plan_only {
+        delete_change_set(cfn, stack, &id).await?;
+        // The outputs of an existing stack stay valid inputs for planning the stacks after it.
+        let outputs = if create {
+            delete_review_stack(cfn, stack).await?;
+            BTreeMap::new()
+        } else {
+            stack_outputs(cfn, stack).await?
+        };
+        return Ok(StackResult {
+            outcome: Outcome::Planned,
+            summary: Some(summary),
+            outputs,
+        });
+    }
     if let Some(confirm) = confirm
         && !confirm(&summary)
     {
         delete_change_set(cfn, stack, &id).await?;
         if create {
-            // A CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS behind.
-            cfn.delete_stack()
-                .stack_name(stack)
-                .send()
-                .await
-                .map_err(|e| cfn_err("DeleteStack", sdk_message(&e)))?;
+            delete_review_stack(cfn, stack).await?;
         }
         return Err(DeployError::Declined {
             stack: stack.to_owned(),
@@ -406,6 +420,13 @@ async fn create_directly(
         changes,
     };
     write!(progress, "{summary}")?;
+    if req.plan_only {
+        return Ok(StackResult {
+            outcome: Outcome::Planned,
+            summary: Some(summary),
+            outputs: BTreeMap::new(),
+        });
+    }
     if let Some(confirm) = confirm
         && !confirm(&summary)
     {
@@ -551,6 +572,20 @@ async fn no_changes(cfn: &Client, stack: &str) -> Result<StackResult, DeployErro
         summary: None,
         outputs: stack_outputs(cfn, stack).await?,
     })
+}
+
+/// Deletes the empty stack (REVIEW_IN_PROGRESS) a CREATE change set leaves behind.
+async fn delete_review_stack(cfn: &Client, stack: &str) -> Result<(), DeployError> {
+    cfn.delete_stack()
+        .stack_name(stack)
+        .send()
+        .await
+        .map_err(|e| DeployError::Cfn {
+            operation: "DeleteStack",
+            stack: stack.to_owned(),
+            message: sdk_message(&e),
+        })?;
+    Ok(())
 }
 
 async fn delete_change_set(cfn: &Client, stack: &str, id: &str) -> Result<(), DeployError> {

@@ -7,7 +7,8 @@
 //! Progress goes to stderr, the final summary (uploads, outcome and outputs of every stack, the webhook URL) to
 //! stdout. In `production` every change set with changes is shown and must be confirmed on the terminal unless
 //! `--yes` is given; without a terminal and without `--yes` the change set is deleted and the command fails.
-//! AWS credentials, region and endpoint come from the usual AWS environment (`AWS_PROFILE`, `AWS_REGION`,
+//! `--plan` shows every change set and deletes it without executing (CI shows the production plan this way before
+//! the approval). AWS credentials, region and endpoint come from the usual AWS environment (`AWS_PROFILE`, `AWS_REGION`,
 //! `AWS_ENDPOINT_URL` for an emulator, which also switches S3 to path-style addressing).
 
 use std::collections::BTreeMap;
@@ -62,6 +63,9 @@ pub struct Args {
     /// For emulators such as moto, whose CREATE change sets leave stacks without outputs and exports.
     #[arg(long)]
     pub create_without_change_set: bool,
+    /// Only show each stack's change set (then delete it); execute nothing. Zips are still uploaded.
+    #[arg(long, conflicts_with = "yes")]
+    pub plan: bool,
     /// Give up waiting for a change set or stack operation after this many minutes.
     #[arg(long, default_value_t = 60)]
     pub timeout_minutes: u64,
@@ -146,6 +150,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             poll: Duration::from_secs(args.poll_seconds),
             timeout: Duration::from_secs(args.timeout_minutes.saturating_mul(60)),
         },
+        plan_only: args.plan,
         create_mode: if args.create_without_change_set {
             CreateMode::CreateStack
         } else {

@@ -65,6 +65,8 @@ pub struct DeployOptions {
     pub waits: Waits,
     /// How stacks that do not exist yet are created (change set unless an emulator needs CreateStack).
     pub create_mode: CreateMode,
+    /// Show every stack's change set and delete it; execute nothing (zips are still uploaded).
+    pub plan_only: bool,
 }
 
 impl DeployOptions {
@@ -130,6 +132,10 @@ impl DeployReport {
                     s.change_set.as_ref().map_or(0, |c| c.changes.len())
                 ),
                 Outcome::NoChanges => "no changes".to_owned(),
+                Outcome::Planned => format!(
+                    "planned only ({} resource changes, nothing executed)",
+                    s.change_set.as_ref().map_or(0, |c| c.changes.len())
+                ),
             };
             writeln!(w, "stack {}: {outcome}", s.name)?;
             for (k, v) in &s.outputs {
@@ -264,7 +270,16 @@ pub async fn deploy_env(
             .map(|f| f.contents.clone())
             .unwrap_or_default();
         let value = out.values.get(key.as_str()).cloned().unwrap_or_default();
-        let parameters = resolve_parameters(&stack, &value, opts, &outputs)?;
+        let parameters = match resolve_parameters(&stack, &value, opts, &outputs) {
+            Err(DeployError::MissingOutput { from, output, .. }) if opts.plan_only => {
+                writeln!(
+                    progress,
+                    "{stack}: not planned: it needs output {output} of {from}, which does not exist yet"
+                )?;
+                continue;
+            }
+            other => other?,
+        };
         let template = template_source(aws, opts, &cfg.name, key, body).await?;
         let req = StackRequest {
             stack: stack.clone(),
@@ -277,6 +292,7 @@ pub async fn deploy_env(
             ]),
             defaults: defaults_of(&value, &parameters),
             create_mode: opts.create_mode,
+            plan_only: opts.plan_only,
             resources: resources_of(&value),
         };
         let gate: Option<&mut dyn FnMut(&ChangeSetSummary) -> bool> = if opts.require_confirmation {
@@ -397,6 +413,7 @@ mod tests {
             require_confirmation: false,
             waits: DeployOptions::default_waits(),
             create_mode: CreateMode::ChangeSet,
+            plan_only: false,
         }
     }
 

@@ -111,6 +111,7 @@ impl Fixture {
             },
             // moto 5.2.5 builds outputs and exports only in CreateStack (see the module docs).
             create_mode: CreateMode::CreateStack,
+            plan_only: false,
         }
     }
 
@@ -188,7 +189,35 @@ async fn create_update_and_noop_through_change_sets() {
     assert_eq!(head.content_length(), Some(opts.artifacts[1].bytes as i64));
 
     // 2. A changed setting: one UPDATE change set modifying the processor; the other stack is untouched.
+    //    First as a plan: the change set is shown and deleted, the function keeps its memory.
     fx.cfg.functions.event_processor.memory_mb = memory + 128;
+    let mut plan = fx.options("v1", &FIRST_TWO);
+    plan.plan_only = true;
+    let r = deploy_env(&fx.aws, &fx.cfg, &plan, never, &mut Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(r.stacks[0].outcome, Outcome::Planned);
+    let planned = r.stacks[0].change_set.as_ref().unwrap();
+    assert!(
+        planned.changes.iter().any(|c| c.logical_id == "EventProcessorFunction"),
+        "{planned}"
+    );
+    assert_eq!(r.stacks[1].outcome, Outcome::NoChanges);
+    assert_eq!(fx.function("event-processor")["Configuration"]["MemorySize"], memory);
+    let sets = fx
+        .aws
+        .cfn
+        .list_change_sets()
+        .stack_name(&r.stacks[0].name)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        sets.summaries()
+            .iter()
+            .all(|s| s.execution_status().map(|x| x.as_str()) != Some("AVAILABLE")),
+        "the planned change set is deleted: {sets:?}"
+    );
     let mut log = Vec::new();
     let r = deploy_env(&fx.aws, &fx.cfg, &fx.options("v1", &FIRST_TWO), never, &mut log)
         .await
