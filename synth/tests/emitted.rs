@@ -79,7 +79,9 @@ fn function_environment_variables_are_exactly_the_contract() {
             "PARTNER_CENTRAL_CATALOG",
             "PARTNER_CENTRAL_EXTERNAL_ID",
             "PARTNER_CENTRAL_ROLE_ARN",
+            "SHADOW_RECORDS_BUCKET",
             "SYNC_QUEUE_MAX_RECEIVE_COUNT",
+            "SYNC_SETTINGS",
         ]
         .iter()
         .map(|s| (*s).to_owned())

@@ -30,6 +30,8 @@ TYPES = [
     "AWS::SNS::Subscription",
     "AWS::SNS::Topic",
     "AWS::SNS::TopicPolicy",
+    "AWS::S3::Bucket",
+    "AWS::S3::BucketPolicy",
     "AWS::SQS::Queue",
     "AWS::SQS::QueuePolicy",
     "AWS::SecretsManager::Secret",
@@ -40,7 +42,7 @@ TYPES = [
 # has no resource-level permission). Every service prefix is vendored.
 IAM_SERVICES = [
     "apigateway", "cloudwatch", "ec2", "events", "execute-api", "iam", "kms", "lambda", "logs", "partnercentral",
-    "secretsmanager", "sns", "sqs", "ssm", "sts", "xray",
+    "s3", "secretsmanager", "sns", "sqs", "ssm", "sts", "xray",
 ]
 
 

@@ -165,6 +165,17 @@ fn every_rule_fires_on_a_mutation() {
             vec![pair("LAMBDA4", "ApiInvokeProcessor")],
         ),
         (
+            "oversized environment",
+            Box::new(|t| {
+                set(
+                    t,
+                    "/Resources/Processor/Properties/Environment/Variables/SYNC_SETTINGS",
+                    json!("x".repeat(4096)),
+                )
+            }),
+            vec![pair("LAMBDA5", "Processor")],
+        ),
+        (
             "fifo batching window",
             Box::new(|t| {
                 set(
@@ -345,4 +356,38 @@ fn checkov_and_cfn_lint_ids_share_the_list_but_need_a_reason() {
     );
     assert!(report.warnings.is_empty() && report.suppressed.is_empty() && report.findings.is_empty());
     assert!(cfn_checks::rules::is_foreign_rule("CKV2_AWS_5") && !cfn_checks::rules::is_foreign_rule("SQS1"));
+}
+
+/// LAMBDA5 at the boundary: the compliant fixture's processor environment measures 341 bytes (its one `Ref` counted
+/// as 256); a padding variable of 3,746 characters brings it to exactly 4,096 (allowed), one more fires.
+#[test]
+fn env_size_limit_is_exact_for_literals() {
+    let padded = |n: usize| {
+        let mut t = good();
+        set(
+            &mut t,
+            "/Resources/Processor/Properties/Environment/Variables/PAD",
+            json!("x".repeat(n)),
+        );
+        t
+    };
+    let vars = |t: &Value| t["Resources"]["Processor"]["Properties"]["Environment"]["Variables"].clone();
+    assert_eq!(
+        cfn_checks::rules::environment_size(vars(&good()).as_object().unwrap()),
+        341
+    );
+    assert_eq!(
+        cfn_checks::rules::environment_size(vars(&padded(3746)).as_object().unwrap()),
+        cfn_checks::rules::ENV_LIMIT_BYTES
+    );
+    assert!(fired(&padded(3746)).is_empty());
+    assert_eq!(fired(&padded(3747)), [pair("LAMBDA5", "Processor")]);
+    let quotes = "\"".repeat(1874); // each escaped as 2 bytes, as Lambda's JSON measure counts them
+    let mut t = good();
+    set(
+        &mut t,
+        "/Resources/Processor/Properties/Environment/Variables/PAD",
+        json!(quotes),
+    );
+    assert_eq!(fired(&t), [pair("LAMBDA5", "Processor")]);
 }

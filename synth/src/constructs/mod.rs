@@ -3,6 +3,7 @@
 
 pub mod alarm;
 pub mod api;
+pub mod bucket;
 pub mod consumer;
 pub mod dashboard;
 pub mod function;

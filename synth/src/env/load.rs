@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::model::{Catalog, EnvConfig};
+use super::model::{Catalog, EnvConfig, SyncConfig, SyncMode};
 use crate::cfn::resources::logs::RETENTION_DAYS;
 use crate::error::{SynthError, SynthErrors};
 
@@ -250,6 +250,7 @@ pub fn validate(file: &Path, name: &str, c: &EnvConfig) -> Vec<SynthError> {
             "must be 2..=1224 of [A-Za-z0-9+=,.@:/_-]".to_owned(),
         );
     }
+    validate_sync(&c.sync, &mut bad);
     if c.sync.deal_tag.trim().is_empty() {
         bad("sync.deal_tag", "must not be empty".to_owned());
     }
@@ -257,4 +258,65 @@ pub fn validate(file: &Path, name: &str, c: &EnvConfig) -> Vec<SynthError> {
         bad("sync.stage_map", "must map at least one HubSpot deal stage".to_owned());
     }
     out
+}
+
+/// A HubSpot property internal name: a lowercase letter, then lowercase letters, digits and `_` (at most 100).
+fn is_property_name(name: &str) -> bool {
+    name.len() <= 100
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// A Partner Central solution identifier (`SolutionIdentifier` in the service model: `S-[0-9]{1,19}`).
+fn is_solution_id(id: &str) -> bool {
+    id.strip_prefix("S-")
+        .is_some_and(|digits| (1..=19).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The migration settings of the `sync` section.
+fn validate_sync(s: &SyncConfig, bad: &mut impl FnMut(&str, String)) {
+    match (s.mode, s.canary_live_percent) {
+        (SyncMode::Live, Some(p)) => bad(
+            "sync.canary_live_percent",
+            format!("is {p} but sync.mode is live (every deal runs live); set mode: shadow or remove the key"),
+        ),
+        (SyncMode::Shadow, Some(p)) if p > 100 => {
+            bad("sync.canary_live_percent", format!("{p} is outside 0..=100"));
+        }
+        _ => {}
+    }
+    if s.hubspot_app_id == Some(0) {
+        bad("sync.hubspot_app_id", "app id 0 is invalid".to_owned());
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, id) in s.solutions.iter().enumerate() {
+        if !is_solution_id(id) {
+            bad(
+                &format!("sync.solutions[{i}]"),
+                format!("{id:?} is not a Partner Central solution id (S- and 1..=19 digits)"),
+            );
+        } else if !seen.insert(id.as_str()) {
+            bad(&format!("sync.solutions[{i}]"), format!("{id:?} is listed twice"));
+        }
+    }
+    let mut names: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for (key, configured, default) in s.properties.entries() {
+        if let Some(name) = configured
+            && !is_property_name(name)
+        {
+            bad(
+                &format!("sync.properties.{key}"),
+                format!("{name:?} is not a HubSpot property name (a-z first, then a-z, 0-9, _; at most 100)"),
+            );
+        }
+        let name = configured.unwrap_or(default);
+        if let Some(other) = names.insert(name, key) {
+            bad(
+                &format!("sync.properties.{key}"),
+                format!("{name:?} is also the property of sync.properties.{other}"),
+            );
+        }
+    }
 }

@@ -3,9 +3,13 @@
 
 mod load;
 mod model;
+mod settings;
 
 pub use load::{list_envs, load_env, parse_env, validate};
 pub use model::*;
+pub use settings::{
+    SHADOW_RECORDS_BUCKET, SYNC_SETTINGS, default_sales_activities, default_stage_map, sync_settings_json,
+};
 
 /// The JSON Schema of an environment file, pretty-printed with sorted keys and a trailing newline (sorted
 /// explicitly, so the bytes do not depend on serde_json's `preserve_order` feature being unified on or off).

@@ -195,14 +195,114 @@ pub enum PcStage {
     ClosedLost,
 }
 
-/// Mapping inputs of the event processor (documented here, read by the processor's configuration).
+impl PcStage {
+    /// The Partner Central `LifeCycle.Stage` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PcStage::Prospect => "Prospect",
+            PcStage::Qualified => "Qualified",
+            PcStage::TechnicalValidation => "Technical Validation",
+            PcStage::BusinessValidation => "Business Validation",
+            PcStage::Committed => "Committed",
+            PcStage::Launched => "Launched",
+            PcStage::ClosedLost => "Closed Lost",
+        }
+    }
+}
+
+/// How the processor treats Partner Central and HubSpot writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncMode {
+    /// Every write is made (the normal mode).
+    #[default]
+    Live,
+    /// Every read is made and every write is computed and recorded (shadow records bucket, log line, metric) but
+    /// not made; `canary_live_percent` of the deals (stable hash of the deal) still run live.
+    Shadow,
+}
+
+impl SyncMode {
+    /// The `SYNC_SETTINGS` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncMode::Live => "live",
+            SyncMode::Shadow => "shadow",
+        }
+    }
+}
+
+/// Names of the HubSpot deal properties the sync writes (link and status). Each is optional; the default is the
+/// previous (Python) system's name, so deals it already linked are adopted, not duplicated.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SyncProperties {
+    /// Partner Central opportunity id (the link). Default `aws_opportunity_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opportunity_id: Option<String>,
+    /// Opportunity title. Default `aws_opportunity_title`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opportunity_title: Option<String>,
+    /// Partner Central review status. Default `aws_review_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_status: Option<String>,
+    /// Sync status. Default `aws_sync_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync_status: Option<String>,
+    /// Last sync error. Default `aws_sync_error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync_error: Option<String>,
+    /// Time of the last sync. Default `aws_last_sync`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sync: Option<String>,
+}
+
+impl SyncProperties {
+    /// `(key, configured name, default name)` of every property, in key order.
+    pub fn entries(&self) -> [(&'static str, Option<&str>, &'static str); 6] {
+        [
+            ("last_sync", self.last_sync.as_deref(), "aws_last_sync"),
+            ("opportunity_id", self.opportunity_id.as_deref(), "aws_opportunity_id"),
+            (
+                "opportunity_title",
+                self.opportunity_title.as_deref(),
+                "aws_opportunity_title",
+            ),
+            ("review_status", self.review_status.as_deref(), "aws_review_status"),
+            ("sync_error", self.sync_error.as_deref(), "aws_sync_error"),
+            ("sync_status", self.sync_status.as_deref(), "aws_sync_status"),
+        ]
+    }
+
+    /// No property configured (all defaults).
+    pub fn is_default(&self) -> bool {
+        self.entries().iter().all(|(_, v, _)| v.is_none())
+    }
+}
+
+/// Mapping inputs and migration settings of the event processor (delivered as its `SYNC_SETTINGS` variable).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SyncConfig {
+    /// `live` (default) or `shadow` (writes computed and recorded, not made; see `canary_live_percent`).
+    #[serde(default)]
+    pub mode: SyncMode,
+    /// Shadow mode only: percent (0..=100) of deals, by stable hash of portal and deal id, that run live. Omit for 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canary_live_percent: Option<u32>,
+    /// The sync's own HubSpot app id: webhook events caused by the sync's own writes carry it and are skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hubspot_app_id: Option<u64>,
+    /// Partner Central solution ids (`S-` and 1..=19 digits) associated with every opportunity created.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub solutions: Vec<String>,
+    /// HubSpot deal property names of the link and status properties (defaults: the previous system's).
+    #[serde(default, skip_serializing_if = "SyncProperties::is_default")]
+    pub properties: SyncProperties,
     /// Only deals whose name contains this tag are synced (default `#AWS`).
     #[serde(default = "default_deal_tag")]
     pub deal_tag: String,
-    /// HubSpot `dealstage` internal value -> Partner Central stage.
+    /// HubSpot `dealstage` internal value (default pipeline) -> Partner Central stage.
     pub stage_map: BTreeMap<String, PcStage>,
 }
 

@@ -13,6 +13,7 @@ mod cloudwatch;
 mod esm;
 mod iam;
 mod lambda;
+mod lambda_env;
 mod logs;
 mod sqs;
 mod suppress;
@@ -22,6 +23,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use lambda_env::{ENV_LIMIT_BYTES, REFERENCE_ESTIMATE, environment_size};
 pub use suppress::{AppliedSuppression, SuppressionError, SuppressionWarning, is_foreign_rule};
 
 /// One unsuppressed finding: a rule that flagged a resource.
@@ -186,6 +188,11 @@ const RULES: &[Rule] = &[
         id: lambda::SCOPED_PERMISSION,
         description: "Lambda invoke permissions name a principal (not `*`) and a SourceArn for service principals",
         check: lambda::scoped_permission,
+    },
+    Rule {
+        id: lambda_env::ENV_SIZE,
+        description: "A function's environment variables (keys and values, serialized as Lambda measures them) fit in 4 KB",
+        check: lambda_env::env_size,
     },
     Rule {
         id: esm::BATCH_FAILURES,

@@ -71,6 +71,11 @@ const SCHEMAS: &[(&str, &str)] = &[
         "AWS::SNS::TopicPolicy",
         include_str!("../../schemas/AWS_SNS_TopicPolicy.json"),
     ),
+    ("AWS::S3::Bucket", include_str!("../../schemas/AWS_S3_Bucket.json")),
+    (
+        "AWS::S3::BucketPolicy",
+        include_str!("../../schemas/AWS_S3_BucketPolicy.json"),
+    ),
     ("AWS::SQS::Queue", include_str!("../../schemas/AWS_SQS_Queue.json")),
     (
         "AWS::SQS::QueuePolicy",

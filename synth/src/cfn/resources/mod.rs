@@ -6,6 +6,7 @@ pub mod cloudwatch;
 pub mod iam;
 pub mod lambda;
 pub mod logs;
+pub mod s3;
 pub mod secretsmanager;
 pub mod sns;
 pub mod sqs;
@@ -78,6 +79,8 @@ any_resource! {
     EventSourceMapping(lambda::EventSourceMapping) = "AWS::Lambda::EventSourceMapping",
     Permission(lambda::Permission) = "AWS::Lambda::Permission",
     LogGroup(logs::LogGroup) = "AWS::Logs::LogGroup",
+    Bucket(s3::Bucket) = "AWS::S3::Bucket",
+    BucketPolicy(s3::BucketPolicy) = "AWS::S3::BucketPolicy",
     Secret(secretsmanager::Secret) = "AWS::SecretsManager::Secret",
     Topic(sns::Topic) = "AWS::SNS::Topic",
     Subscription(sns::Subscription) = "AWS::SNS::Subscription",

@@ -1,6 +1,6 @@
 //! `async-architecture`: FIFO queue + FIFO DLQ, the webhook receipt and event processor functions, the REST API
-//! `POST /async/webhook`, the two Secrets Manager secrets (no values), the alarm topic, the alarms and the
-//! exported outputs the other stacks import.
+//! `POST /async/webhook`, the two Secrets Manager secrets (no values), the shadow records bucket, the alarm topic,
+//! the alarms and the exported outputs the other stacks import.
 
 mod alarms;
 
@@ -13,15 +13,21 @@ use crate::cfn::resources::secretsmanager::Secret;
 use crate::cfn::resources::sns::{Subscription, Topic};
 use crate::cfn::{Parameter, Policy, Template};
 use crate::constructs::api::{ACCESS_LOG_FORMAT, ApiProps, lambda_route_api};
+use crate::constructs::bucket::{BucketProps, private_bucket};
 use crate::constructs::consumer::{ConsumerProps, sqs_consumer};
 use crate::constructs::function::{FunctionProps, rust_function};
 use crate::constructs::queue::{QueueProps, QueueSpec, queue_with_dlq, std_tags};
-use crate::env::{EnvConfig, Names};
+use crate::env::{EnvConfig, Names, SHADOW_RECORDS_BUCKET, SYNC_SETTINGS, sync_settings_json};
 
 /// 14 days, the SQS maximum.
 pub const RETENTION_SECONDS: u32 = 1_209_600;
 /// Long polling.
 pub const RECEIVE_WAIT_SECONDS: u32 = 20;
+/// Days after which shadow records expire (a shadow period plus a canary rollout fit well inside).
+pub const SHADOW_RECORDS_EXPIRE_DAYS: u32 = 90;
+/// Key prefix of the shadow records (`shadow/{portal_id}/{deal_id}/{unix_millis}-{first message id}.json`); the
+/// processor may write nothing else.
+pub const SHADOW_RECORDS_PREFIX: &str = "shadow/";
 /// The webhook path under the stage.
 pub const WEBHOOK_PATH: [&str; 2] = ["async", "webhook"];
 
@@ -175,6 +181,22 @@ pub fn build(cfg: &EnvConfig) -> Template {
     );
     t.suppress(&receipt.function, "CKV_AWS_116", "Invoked synchronously by API Gateway; a failure is a 5xx that HubSpot retries, so there is no async event to dead-letter.");
 
+    // SSE-S3 (S3-managed keys): public access is blocked, ACLs are off, TLS is enforced and only the processor role
+    // may write (shadow/* only); a customer key would add cost and a key policy for no additional reader control.
+    let shadow = private_bucket(
+        &mut t,
+        &BucketProps {
+            id: "ShadowRecords".to_owned(),
+            expire_days: SHADOW_RECORDS_EXPIRE_DAYS,
+            // Records are written once under unique keys (time + message id) and expire; versions would only keep
+            // copies of what is never overwritten.
+            versioned: false,
+            tags: tags.clone(),
+        },
+    );
+    t.suppress(&shadow, "CKV_AWS_21", "Shadow records are written once under unique keys (time and message id) and expire after 90 days; nothing is overwritten, so versions would only keep copies.");
+    t.suppress(&shadow, "CKV_AWS_18", "Only the processor writes here (shadow/* PutObject); the records themselves are the audit trail of shadow mode and access logs would add a second bucket for no reader.");
+
     let pc_role = partner_central_role_arn(cfg);
     let processor = rust_function(
         &mut t,
@@ -207,6 +229,10 @@ pub fn build(cfg: &EnvConfig) -> Template {
                     "SYNC_QUEUE_MAX_RECEIVE_COUNT".to_owned(),
                     Expr::lit(cfg.queue.max_receive_count.to_string()),
                 ),
+                // Mode, canary, app id, solutions, property names and mapping (COMMON's SYNC_SETTINGS contract).
+                (SYNC_SETTINGS.to_owned(), Expr::lit(sync_settings_json(&cfg.sync))),
+                // Set in every mode, so switching to shadow is a SYNC_SETTINGS change only.
+                (SHADOW_RECORDS_BUCKET.to_owned(), shadow.name()),
             ]),
             statements: vec![
                 Statement::allow(
@@ -215,6 +241,11 @@ pub fn build(cfg: &EnvConfig) -> Template {
                     vec![token_secret],
                 ),
                 Statement::allow("AssumePartnerCentralRole", &["sts:AssumeRole"], vec![pc_role]),
+                Statement::allow(
+                    "WriteShadowRecords",
+                    &["s3:PutObject"],
+                    vec![shadow.objects_arn(&format!("{SHADOW_RECORDS_PREFIX}*"))],
+                ),
             ],
             code_bucket: bucket.r#ref(),
             code_key: processor_key.r#ref(),
@@ -335,6 +366,12 @@ pub fn build(cfg: &EnvConfig) -> Template {
         "EventProcessorRoleArn",
         "Processor role ARN (ProcessorRoleArn of partner-central-access)",
         processor.role.arn(),
+    );
+    out(
+        &mut t,
+        "ShadowRecordsBucketName",
+        "Bucket of the shadow records (shadow/{portal}/{deal}/...; processor SHADOW_RECORDS_BUCKET)",
+        shadow.name(),
     );
     out(&mut t, "AlarmTopicArn", "Alarm topic ARN", topic.arn());
     out(&mut t, "WebhookApiId", "REST API id", api.api.api_id());
