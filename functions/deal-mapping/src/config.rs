@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::values;
 
@@ -13,7 +13,7 @@ use crate::values;
 pub const DEFAULT_PIPELINE: &str = "default";
 
 /// Partner Central stage (and sales activities) for one HubSpot deal stage.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageRule {
     /// `LifeCycle.Stage`: Prospect | Qualified | Technical Validation | Business Validation | Committed | Launched |
@@ -34,7 +34,7 @@ impl StageRule {
 }
 
 /// What to do with an open deal (stage not Launched / Closed Lost) whose close date is in the past.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PastCloseDatePolicy {
     /// A typed validation error on the deal (`PastCloseDate`), so sales fix the date (default).
@@ -45,7 +45,7 @@ pub enum PastCloseDatePolicy {
 }
 
 /// Mapping settings. Every key is optional; see each field for its default.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct MappingConfig {
     /// Tag in `dealname` that puts a deal in scope, matched case-insensitively. Default `#AWS`.

@@ -7,7 +7,10 @@
 //! The webhook payload's own `appId` is the *subscribing* app (always the sync's), not the writer, so it must not be
 //! used for this decision; the writer is in `sourceId` (with `changeSource`, e.g. `INTEGRATION`).
 
-/// Deal properties written only by the sync (write-back). A change to them never triggers Partner Central work.
+use crate::settings::SyncProperties;
+
+/// Deal properties written only by the sync (write-back) under the default [`SyncProperties`] (plus the legacy
+/// `aws_opportunity_arn`). A change to them never triggers Partner Central work.
 pub const OWN_WRITE_BACK_PROPERTIES: &[&str] = &[
     "aws_last_sync",
     "aws_opportunity_arn",
@@ -66,6 +69,22 @@ pub fn classify_echo(
         (Some(s), Some(app)) if source_is_app(s, app) => EchoVerdict::OwnApp,
         _ => EchoVerdict::External,
     }
+}
+
+/// [`classify_echo`] with the write-back property names of the deployment's settings (`SYNC_SETTINGS.properties`)
+/// instead of the default names.
+pub fn classify_echo_with(
+    properties: &SyncProperties,
+    property_name: Option<&str>,
+    change_source: Option<&str>,
+    source_id: Option<&str>,
+    app_id: Option<&str>,
+) -> EchoVerdict {
+    if property_name.is_some_and(|p| properties.is_write_back(p)) {
+        return EchoVerdict::OwnWriteBackProperty;
+    }
+    // No write-back property matched: only the app rule can apply (no property name reaches the default list).
+    classify_echo(None, change_source, source_id, app_id)
 }
 
 #[cfg(test)]
@@ -156,6 +175,22 @@ mod tests {
             );
         }
         assert!(EchoVerdict::OwnApp.is_echo());
+        let renamed = SyncProperties {
+            sync_status: "pc_sync_status".into(),
+            ..SyncProperties::default()
+        };
+        let with = |p: &str| classify_echo_with(&renamed, Some(p), Some("CRM_UI"), Some("userId:1"), app);
+        assert_eq!(with("pc_sync_status"), EchoVerdict::OwnWriteBackProperty);
+        assert_eq!(
+            with("aws_sync_status"),
+            EchoVerdict::External,
+            "the default name is an ordinary property then"
+        );
+        assert_eq!(with("aws_opportunity_id"), EchoVerdict::OwnWriteBackProperty);
+        assert_eq!(
+            classify_echo_with(&renamed, Some("amount"), Some("INTEGRATION"), Some("1160452"), app),
+            EchoVerdict::OwnApp
+        );
         assert!(!EchoVerdict::External.is_echo());
     }
 }

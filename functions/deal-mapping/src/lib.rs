@@ -8,6 +8,8 @@
 //!   company / contact fan-out ([`map_account`], [`map_contacts`]). Every failure is a typed [`MappingError`] naming
 //!   the Partner Central field and the HubSpot property; values that Partner Central would reject are never sent.
 //! - [`merge`]: full-replacement update merge honouring the review-status edit rules, and the no-op check.
+//! - [`settings`]: [`SyncSettings`], the processor's `SYNC_SETTINGS` contract (mode, canary, app id, solutions,
+//!   write-back property names, mapping), with its schema and validation.
 //! - [`echo`]: is a HubSpot property-change event the sync's own write-back?
 //! - [`text`]: clipping on char boundaries, HTML note -> plain-text NextSteps excerpt.
 //! - [`notes`]: a HubSpot note -> NextSteps, never overwriting a newer next step.
@@ -26,6 +28,7 @@ pub mod map;
 pub mod merge;
 pub mod notes;
 pub mod scope;
+pub mod settings;
 pub mod spend;
 pub mod tables;
 pub mod text;
@@ -33,7 +36,7 @@ pub mod token;
 pub mod values;
 
 pub use config::{ConfigError, MappingConfig, PastCloseDatePolicy, StageRule};
-pub use echo::{EchoVerdict, OWN_WRITE_BACK_PROPERTIES, classify_echo};
+pub use echo::{EchoVerdict, OWN_WRITE_BACK_PROPERTIES, classify_echo, classify_echo_with};
 pub use error::{MappingError, MappingErrors};
 pub use map::{DealInput, map_account, map_contacts, map_fields, map_new_opportunity};
 pub use merge::{
@@ -41,5 +44,6 @@ pub use merge::{
 };
 pub use notes::next_steps_from_note;
 pub use scope::in_scope;
+pub use settings::{SettingsError, SettingsErrors, SyncMode, SyncProperties, SyncSettings};
 pub use text::{html_to_text, note_excerpt};
 pub use token::{client_token, legacy_client_token};

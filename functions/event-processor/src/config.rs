@@ -10,10 +10,15 @@
 //! | `PARTNER_CENTRAL_EXTERNAL_ID` | no | external id for that role (only with a role) |
 //! | `SYNC_QUEUE_MAX_RECEIVE_COUNT` | no | the source queue's maxReceiveCount (lets a poison record stop holding its group on its last delivery) |
 //! | `METRICS_NAMESPACE` | no | CloudWatch namespace of the EMF metrics (default `HubSpotPartnerCentralSync`) |
+//! | `SYNC_SETTINGS` | no | compact JSON [`SyncSettings`] (mode, canary, app id, solutions, property names, mapping); absent = defaults |
+//! | `SHADOW_RECORDS_BUCKET` | in shadow mode | S3 bucket of the shadow records |
 //!
 //! Empty values count as unset. The standard AWS SDK variables (`AWS_REGION`, credentials,
 //! `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`) are read by the SDK itself.
 
+use std::sync::Arc;
+
+pub use deal_mapping::{SyncMode, SyncProperties, SyncSettings};
 pub use partner_central::Catalog;
 
 use crate::metrics::DEFAULT_NAMESPACE;
@@ -37,6 +42,10 @@ pub mod vars {
     pub const SYNC_QUEUE_MAX_RECEIVE_COUNT: &str = "SYNC_QUEUE_MAX_RECEIVE_COUNT";
     /// Metrics namespace.
     pub const METRICS_NAMESPACE: &str = "METRICS_NAMESPACE";
+    /// The sync settings (compact JSON, see `deal_mapping::SyncSettings`).
+    pub const SYNC_SETTINGS: &str = "SYNC_SETTINGS";
+    /// S3 bucket of shadow records (required in shadow mode).
+    pub const SHADOW_RECORDS_BUCKET: &str = "SHADOW_RECORDS_BUCKET";
 }
 
 /// A configuration problem, naming the variable.
@@ -75,6 +84,10 @@ pub struct Config {
     pub max_receive_count: Option<u32>,
     /// CloudWatch namespace for metrics.
     pub metrics_namespace: String,
+    /// The sync settings (`SYNC_SETTINGS`; defaults when unset).
+    pub sync_settings: Arc<SyncSettings>,
+    /// S3 bucket of shadow records (`SHADOW_RECORDS_BUCKET`); always set in shadow mode.
+    pub shadow_records_bucket: Option<String>,
 }
 
 impl Config {
@@ -148,6 +161,26 @@ impl Config {
         };
         let metrics_namespace = get(vars::METRICS_NAMESPACE).unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned());
 
+        let sync_settings =
+            SyncSettings::parse(get(vars::SYNC_SETTINGS).as_deref()).map_err(|e| ConfigError::Invalid {
+                name: vars::SYNC_SETTINGS,
+                reason: e.to_string(),
+            })?;
+        let shadow_records_bucket = get(vars::SHADOW_RECORDS_BUCKET);
+        if let Some(bucket) = &shadow_records_bucket
+            && !is_bucket_name(bucket)
+        {
+            return Err(invalid(
+                vars::SHADOW_RECORDS_BUCKET,
+                "must be an S3 bucket name (3-63 lowercase letters, digits, '.', '-')",
+            ));
+        }
+        if sync_settings.is_shadow() && shadow_records_bucket.is_none() {
+            return Err(ConfigError::Missing {
+                name: vars::SHADOW_RECORDS_BUCKET,
+            });
+        }
+
         Ok(Self {
             hubspot_token_secret_arn,
             hubspot_api_base_url,
@@ -156,8 +189,21 @@ impl Config {
             partner_central_external_id,
             max_receive_count,
             metrics_namespace,
+            sync_settings: Arc::new(sync_settings),
+            shadow_records_bucket,
         })
     }
+}
+
+/// An S3 bucket name: 3-63 characters, lowercase letters, digits, `.` and `-`, starting and ending alphanumeric.
+fn is_bucket_name(name: &str) -> bool {
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    (3..=63).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && edge(name.chars().next())
+        && edge(name.chars().last())
 }
 
 fn invalid(name: &'static str, reason: &str) -> ConfigError {
@@ -268,6 +314,66 @@ mod tests {
             );
             assert!(!err.to_string().contains(value), "the value is not echoed: {err}");
         }
+    }
+
+    #[test]
+    fn sync_settings_default_and_parsed() {
+        let c = load(&minimal()).unwrap();
+        assert_eq!(*c.sync_settings, SyncSettings::default());
+        assert_eq!(c.shadow_records_bucket, None);
+        let mut pairs = minimal();
+        pairs.push((
+            vars::SYNC_SETTINGS,
+            r#"{"mode":"shadow","canary_live_percent":10,"solutions":["S-0000001"]}"#,
+        ));
+        pairs.push((vars::SHADOW_RECORDS_BUCKET, "sync-shadow-records"));
+        let c = load(&pairs).unwrap();
+        assert_eq!(c.sync_settings.mode, SyncMode::Shadow);
+        assert_eq!(c.sync_settings.canary_live_percent, 10);
+        assert_eq!(c.sync_settings.solutions, ["S-0000001"]);
+        assert_eq!(c.shadow_records_bucket.as_deref(), Some("sync-shadow-records"));
+    }
+
+    #[test]
+    fn sync_settings_errors_name_the_variable_and_key() {
+        for (text, key) in [
+            (r#"{"mood":"live"}"#, "mood"),
+            (r#"{"canary_live_percent":150}"#, "canary_live_percent"),
+            (r#"{"mapping":{"default_currency":"XXX"}}"#, "mapping.default_currency"),
+        ] {
+            let mut pairs = minimal();
+            pairs.push((vars::SYNC_SETTINGS, text));
+            let err = load(&pairs).unwrap_err();
+            assert!(
+                matches!(&err, ConfigError::Invalid { name, .. } if *name == vars::SYNC_SETTINGS),
+                "{err}"
+            );
+            assert!(err.to_string().contains(key), "{err}");
+        }
+    }
+
+    #[test]
+    fn shadow_mode_needs_the_records_bucket() {
+        let mut pairs = minimal();
+        pairs.push((vars::SYNC_SETTINGS, r#"{"mode":"shadow"}"#));
+        assert_eq!(
+            load(&pairs).unwrap_err(),
+            ConfigError::Missing {
+                name: vars::SHADOW_RECORDS_BUCKET
+            }
+        );
+        pairs.push((vars::SHADOW_RECORDS_BUCKET, "Not_A_Bucket"));
+        assert!(matches!(
+            load(&pairs),
+            Err(ConfigError::Invalid {
+                name: vars::SHADOW_RECORDS_BUCKET,
+                ..
+            })
+        ));
+        // Live mode does not need it (but accepts one, e.g. left over from a shadow run).
+        let mut live = minimal();
+        live.push((vars::SHADOW_RECORDS_BUCKET, "sync-shadow-records"));
+        assert!(load(&live).is_ok());
     }
 
     #[test]

@@ -70,6 +70,25 @@ impl Router {
         self
     }
 
+    /// The same router with `f` applied to every handler (e.g. to wrap each one in a decorator). `f` must keep
+    /// the handler's [`ObjectHandler::kind`]; the result is registered under the kind it reports.
+    pub fn map_handlers(self, f: impl Fn(Arc<dyn ObjectHandler>) -> Arc<dyn ObjectHandler>) -> Router {
+        let handlers = self
+            .handlers
+            .into_values()
+            .map(|h| {
+                let h = f(h);
+                (h.kind(), h)
+            })
+            .collect();
+        Router { handlers }
+    }
+
+    /// The kinds with a registered handler, in order.
+    pub fn kinds(&self) -> Vec<HandlerKind> {
+        self.handlers.keys().copied().collect()
+    }
+
     /// Where an event goes.
     pub fn route(&self, event: &SyncEvent) -> Route<ObjectRef> {
         if event.source != EventSource::Hubspot {

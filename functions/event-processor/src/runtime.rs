@@ -15,10 +15,7 @@ use tokio::time::Instant;
 
 use crate::config::{Config, ConfigError};
 use crate::engine::{BatchEngine, BatchReport, EngineConfig, RecordError};
-use crate::handlers::company::CompanyHandler;
-use crate::handlers::contact::ContactHandler;
-use crate::handlers::deal::DealHandler;
-use crate::handlers::note::NoteHandler;
+use crate::handlers::Handlers;
 use crate::metrics::Metrics;
 use crate::router::{Router, SyncProcessor};
 use crate::services::Services;
@@ -116,13 +113,9 @@ pub async fn cold_start_with(sdk: &aws_config::SdkConfig, config: Config) -> Res
     Ok(App::new(Arc::new(services), &config))
 }
 
-/// The router with every handler of this build.
+/// The router with every handler of this build, with the default settings.
 pub fn default_router(services: &Arc<Services>) -> Router {
-    Router::new()
-        .with(Arc::new(DealHandler::new(services.clone())))
-        .with(Arc::new(CompanyHandler::new(services.clone())))
-        .with(Arc::new(ContactHandler::new(services.clone())))
-        .with(Arc::new(NoteHandler::new(services.clone())))
+    Handlers::from_settings(services.clone(), Arc::default())
 }
 
 /// The warm part of the function: engine plus shared services.
@@ -133,9 +126,10 @@ pub struct App {
 }
 
 impl App {
-    /// An app with the default router.
+    /// An app with every handler, configured by `config.sync_settings`.
     pub fn new(services: Arc<Services>, config: &Config) -> Self {
-        Self::with_router(services.clone(), default_router(&services), config)
+        let router = Handlers::from_settings(services.clone(), config.sync_settings.clone());
+        Self::with_router(services, router, config)
     }
 
     /// An app with a custom router (tests, or issue 5 swapping handlers).

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::SqsEvent;
 use event_processor::config::{Config, vars};
+use event_processor::handlers::HandlerContext;
 use event_processor::handlers::deal::{DealHandler, DealSyncPlan};
 use event_processor::metrics::Metrics;
 use event_processor::outcome::{FailureClass, RecordStatus};
@@ -163,7 +164,8 @@ async fn three_events_of_one_deal_make_one_hubspot_read() {
 async fn deal_plan_comes_from_the_single_read() {
     let server = seeded_server().await;
     let app = app(&server, server.token()).await;
-    let plan = DealHandler::new(app.services().clone()).plan("9001").await.unwrap();
+    let ctx = HandlerContext::with_defaults(app.services().clone());
+    let plan = DealHandler::new(ctx).plan(62515, "9001").await.unwrap();
     assert_eq!(
         plan,
         DealSyncPlan {

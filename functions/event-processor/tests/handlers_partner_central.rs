@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use aws_lambda_events::event::sqs::SqsEvent;
 use event_processor::config::{Config, vars};
+use event_processor::handlers::HandlerContext;
 use event_processor::handlers::deal::{DealHandler, LinkedOpportunity};
 use event_processor::metrics::Metrics;
 use event_processor::outcome::{FailureClass, RecordStatus};
@@ -98,7 +99,8 @@ fn fixture() -> SqsEvent {
 async fn linked_deal_reads_its_opportunity_once() {
     let env = env().await;
     env.pc.set_review_status(&env.opportunity, "In review");
-    let plan = DealHandler::new(env.app.services().clone()).plan("9001").await.unwrap();
+    let ctx = HandlerContext::with_defaults(env.app.services().clone());
+    let plan = DealHandler::new(ctx).plan(62515, "9001").await.unwrap();
     let stored = env.pc.opportunity(&env.opportunity).unwrap();
     assert_eq!(plan.opportunity_id.as_deref(), Some(env.opportunity.as_str()));
     let LinkedOpportunity {

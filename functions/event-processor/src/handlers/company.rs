@@ -11,18 +11,16 @@
 //! has no deals) + 1 read per in-scope linked deal it is not the primary company of; Partner Central 1 read per
 //! updated deal + 1 write per deal whose account changed.
 
-use std::sync::Arc;
-
-use deal_mapping::{DealInput, MappingConfig, OwnedFields, map_account};
+use deal_mapping::{DealInput, OwnedFields, map_account};
 use hubspot::{CrmObject, ObjectType};
 use partner_central::OpportunityFields;
 use partner_central::sdk::types::{Customer, Industry, NationalSecurity};
 use sync_events::SyncEvent;
 
 use super::fanout;
-use super::{BoxFuture, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
+use super::{BoxFuture, HandlerContext, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
 use crate::outcome::Completion;
-use crate::services::{HUBSPOT_API, Services};
+use crate::services::HUBSPOT_API;
 
 /// Company properties feeding `Customer.Account`.
 pub const COMPANY_PROPERTIES: &[&str] = &[
@@ -32,37 +30,20 @@ pub const COMPANY_PROPERTIES: &[&str] = &[
 /// The company handler.
 #[derive(Debug, Clone)]
 pub struct CompanyHandler {
-    services: Arc<Services>,
-    mapping: Arc<MappingConfig>,
-    app_id: Option<String>,
+    ctx: HandlerContext,
 }
 
 impl CompanyHandler {
-    /// A handler using the shared clients and the default [`MappingConfig`].
-    pub fn new(services: Arc<Services>) -> Self {
-        Self::with_config(services, MappingConfig::default())
-    }
-
-    /// A handler with an explicit mapping configuration.
-    pub fn with_config(services: Arc<Services>, mapping: MappingConfig) -> Self {
-        Self {
-            services,
-            mapping: Arc::new(mapping),
-            app_id: None,
-        }
-    }
-
-    /// The sync's own HubSpot app id (its changes are echoes and skipped).
-    pub fn with_app_id(mut self, app_id: impl Into<String>) -> Self {
-        self.app_id = Some(app_id.into());
-        self
+    /// A handler over the shared context (services, settings).
+    pub fn new(ctx: HandlerContext) -> Self {
+        Self { ctx }
     }
 
     async fn sync_company(&self, target: &ObjectRef, events: &[&SyncEvent]) -> Result<Completion, HandlerError> {
-        if fanout::all_echoes(events, self.app_id.as_deref()) {
+        if fanout::all_echoes(events, &self.ctx) {
             return Ok(Completion::skipped("echo"));
         }
-        let s = &self.services;
+        let s = self.ctx.services_for(target);
         let company = s
             .metrics
             .timed(
@@ -86,14 +67,9 @@ impl CompanyHandler {
             company.associated_ids(ObjectType::Deals)
         };
         let mut deals = Vec::new();
-        for deal in fanout::linked_deals(s, &self.mapping, &ids).await? {
+        for deal in fanout::linked_deals(&s, &self.ctx, &ids).await? {
             let source = primary.contains(&deal.id)
-                || fanout::per_deal(
-                    target,
-                    &deal.id,
-                    self.account_source_is(&deal.id, &target.object_id).await,
-                )?
-                .unwrap_or(false);
+                || fanout::per_deal(target, &deal.id, self.account_source_is(target, &deal.id).await)?.unwrap_or(false);
             if source {
                 deals.push(deal);
             }
@@ -105,21 +81,23 @@ impl CompanyHandler {
         for deal in &deals {
             let result = match self.mapped(target, deal, &company) {
                 Ok(mapped) => {
-                    let id = fanout::linked_opportunity(deal).unwrap_or_default();
-                    fanout::update_owned(s, id, &owned, |_| Some(mapped.clone())).await
+                    let id = fanout::linked_opportunity(self.ctx.properties(), deal).unwrap_or_default();
+                    let ds = self.ctx.services_for(&HandlerContext::deal_ref(target, &deal.id));
+                    fanout::update_owned(&ds, id, &owned, |_| Some(mapped.clone())).await
                 }
                 Err(e) => Err(e),
             };
             results.push((deal, result));
         }
-        fanout::settle(s, target, results).await
+        fanout::settle(&self.ctx, target, results).await
     }
 
     /// Whether a deal not listed with this company as primary takes its account from it, as the deal handler
     /// decides: this is its primary company, or it has none and this is its first company (one read of the deal's
     /// company associations; only for in-scope linked deals).
-    async fn account_source_is(&self, deal_id: &str, company_id: &str) -> Result<bool, HandlerError> {
-        let s = &self.services;
+    async fn account_source_is(&self, target: &ObjectRef, deal_id: &str) -> Result<bool, HandlerError> {
+        let company_id = target.object_id.as_str();
+        let s = self.ctx.services_for(target);
         let deal = s
             .metrics
             .timed(
@@ -146,7 +124,7 @@ impl CompanyHandler {
             company: Some(company),
             contacts: &[],
         };
-        let account = map_account(input, &self.mapping).map_err(|e| HandlerError::InvalidData {
+        let account = map_account(input, self.ctx.mapping()).map_err(|e| HandlerError::InvalidData {
             object: format!("{target} (deal {})", deal.id),
             reason: e.to_string(),
         })?;

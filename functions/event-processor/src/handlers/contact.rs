@@ -11,9 +11,8 @@
 //! batch read; Partner Central 1 read per linked in-scope deal + 1 write per deal whose contacts changed.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use deal_mapping::{MappingConfig, OwnedFields, map_contacts};
+use deal_mapping::{OwnedFields, map_contacts};
 use hubspot::{BatchRead, CrmObject, ObjectType};
 use partner_central::OpportunityFields;
 use partner_central::sdk::types::Customer;
@@ -22,9 +21,9 @@ use sync_events::SyncEvent;
 use super::deal::MAX_CONTACTS;
 use super::deal::flow::SYNC_CONTACT_PROPERTIES;
 use super::fanout;
-use super::{BoxFuture, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
+use super::{BoxFuture, HandlerContext, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
 use crate::outcome::Completion;
-use crate::services::{HUBSPOT_API, Services};
+use crate::services::HUBSPOT_API;
 
 /// Contact properties feeding `Customer.Contacts`.
 pub const CONTACT_PROPERTIES: &[&str] = SYNC_CONTACT_PROPERTIES;
@@ -32,37 +31,20 @@ pub const CONTACT_PROPERTIES: &[&str] = SYNC_CONTACT_PROPERTIES;
 /// The contact handler.
 #[derive(Debug, Clone)]
 pub struct ContactHandler {
-    services: Arc<Services>,
-    mapping: Arc<MappingConfig>,
-    app_id: Option<String>,
+    ctx: HandlerContext,
 }
 
 impl ContactHandler {
-    /// A handler using the shared clients and the default [`MappingConfig`].
-    pub fn new(services: Arc<Services>) -> Self {
-        Self::with_config(services, MappingConfig::default())
-    }
-
-    /// A handler with an explicit mapping configuration.
-    pub fn with_config(services: Arc<Services>, mapping: MappingConfig) -> Self {
-        Self {
-            services,
-            mapping: Arc::new(mapping),
-            app_id: None,
-        }
-    }
-
-    /// The sync's own HubSpot app id (its changes are echoes and skipped).
-    pub fn with_app_id(mut self, app_id: impl Into<String>) -> Self {
-        self.app_id = Some(app_id.into());
-        self
+    /// A handler over the shared context (services, settings).
+    pub fn new(ctx: HandlerContext) -> Self {
+        Self { ctx }
     }
 
     async fn sync_contact(&self, target: &ObjectRef, events: &[&SyncEvent]) -> Result<Completion, HandlerError> {
-        if fanout::all_echoes(events, self.app_id.as_deref()) {
+        if fanout::all_echoes(events, &self.ctx) {
             return Ok(Completion::skipped("echo"));
         }
-        let s = &self.services;
+        let s = self.ctx.services_for(target);
         let contact = s
             .metrics
             .timed(
@@ -72,7 +54,7 @@ impl ContactHandler {
             )
             .await?;
         let deal_ids = contact.associated_ids(ObjectType::Deals);
-        let deals = fanout::linked_deals(s, &self.mapping, &deal_ids).await?;
+        let deals = fanout::linked_deals(&s, &self.ctx, &deal_ids).await?;
         tracing::info!(object = %target, events = events.len(), deals = deal_ids.len(), linked = deals.len(),
             "contact read for sync");
         // Each linked deal's contact list, in the deal's association order (as the deal handler reads it).
@@ -115,7 +97,7 @@ impl ContactHandler {
                 .filter_map(|id| by_id.get(id.as_str()).map(|c| (*c).clone()))
                 .collect();
             let mapped = map_contacts(&contacts);
-            let id = fanout::linked_opportunity(deal).unwrap_or_default();
+            let id = fanout::linked_opportunity(self.ctx.properties(), deal).unwrap_or_default();
             let result = if mapped.is_empty() {
                 // Nothing usable to send: an empty list never wipes the opportunity's contacts.
                 Ok(fanout::DealOutcome::Unchanged(None))
@@ -124,11 +106,12 @@ impl ContactHandler {
                     customer: Some(Customer::builder().set_contacts(Some(mapped)).build()),
                     ..OpportunityFields::default()
                 };
-                fanout::update_owned(s, id, &owned, |_| Some(fields.clone())).await
+                let ds = self.ctx.services_for(&HandlerContext::deal_ref(target, &deal.id));
+                fanout::update_owned(&ds, id, &owned, |_| Some(fields.clone())).await
             };
             results.push((deal, result));
         }
-        fanout::settle(s, target, results).await
+        fanout::settle(&self.ctx, target, results).await
     }
 }
 

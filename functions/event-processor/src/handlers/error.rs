@@ -36,6 +36,13 @@ pub enum HandlerError {
         /// Handler name.
         handler: &'static str,
     },
+    /// Shadow mode could not store the shadow record of this object sync (S3). Transient: the record is retried,
+    /// so no shadow record is lost.
+    #[error("cannot store the shadow record: {detail}")]
+    ShadowStore {
+        /// What went wrong (no bodies or personal data).
+        detail: String,
+    },
 }
 
 impl Classify for HandlerError {
@@ -53,6 +60,7 @@ impl Classify for HandlerError {
             },
             Self::InvalidData { .. } => FailureClass::Permanent,
             Self::RulesNotImplemented { .. } => FailureClass::Config,
+            Self::ShadowStore { .. } => FailureClass::Transient,
         }
     }
 
@@ -97,6 +105,7 @@ impl Classify for HandlerError {
             },
             Self::InvalidData { .. } => "invalid_data",
             Self::RulesNotImplemented { .. } => "rules_not_implemented",
+            Self::ShadowStore { .. } => "shadow.store",
         })
     }
 }

@@ -3,49 +3,49 @@
 //! owned-fields update per linked deal (through `update_with_retry`: conflict retry, review-status rules, no-op
 //! updates skipped), and settling the per-deal results so one deal's failure never loses the others.
 //!
-//! Settling: a review lock writes `aws_sync_status=blocked` onto that deal (and a later successful fan-out to a deal
+//! Settling: a review lock writes `sync_status=blocked` onto that deal (and a later successful fan-out to a deal
 //! showing `blocked` sets it back to `synced`), a permanent failure writes
-//! `aws_sync_status=error` + `aws_sync_error` onto that deal (both only when the deal does not already show exactly
+//! `sync_status=error` + `sync_error` onto that deal (property names from `SYNC_SETTINGS.properties`) (both only when the deal does not already show exactly
 //! that), and the other deals go on. A transient or config failure of any deal fails the record after every deal
 //! was tried; the redelivery repeats the fan-out, which is safe because unchanged opportunities are not written.
+//!
+//! Services: the fan-out's own reads use `services_for(target)`; everything done for one deal (its opportunity
+//! update, its status write-back) uses `services_for(deal)`, so shadow/canary decisions are per deal.
 
 use std::collections::BTreeMap;
 
-use deal_mapping::{MappingConfig, OwnedFields, changed, classify_echo, in_scope, merge_current_record};
+use deal_mapping::{OwnedFields, SyncProperties, changed, in_scope, merge_current_record};
 use hubspot::{BatchRead, CrmObject, ObjectType};
 use partner_central::OpportunityFields;
 use partner_central::PcError;
 use partner_central::sdk::operation::get_opportunity::GetOpportunityOutput;
 use sync_events::{EventKind, SyncEvent};
 
-use super::deal::writeback::{STATUS_BLOCKED, STATUS_SYNCED, diff, error_properties, props};
-use super::{HandlerError, ObjectRef};
+pub use super::deal::writeback::linked_opportunity;
+use super::deal::writeback::{STATUS_BLOCKED, blocked_properties, diff, error_properties, is_echo, synced_properties};
+use super::{HandlerContext, HandlerError, ObjectRef};
 use crate::outcome::{Classify, Completion, FailureClass};
 use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API, Services};
 
-/// Deal properties a fan-out reads: scope, the link, the status shown on the deal, and the deal-level fallbacks of
-/// `Customer.Account` (company name, industry, website, address).
+/// Deal properties a fan-out reads besides the link and status properties of the settings: scope and the
+/// deal-level fallbacks of `Customer.Account` (company name, industry, website, address).
 const FANOUT_DEAL_PROPERTIES: &[&str] = &[
-    "dealname",
-    "company",
-    "industry",
-    "website",
-    "country",
-    "state",
-    "city",
-    "zip",
-    "address",
-    "aws_opportunity_id",
-    "aws_review_status",
-    "aws_sync_status",
-    "aws_sync_error",
+    "dealname", "company", "industry", "website", "country", "state", "city", "zip", "address",
 ];
 
-/// The deal properties to read for a fan-out under `cfg` (sorted, unique).
-pub fn deal_properties(cfg: &MappingConfig) -> Vec<&str> {
+/// The deal properties to read for a fan-out under `ctx`'s settings (sorted, unique).
+pub fn deal_properties(ctx: &HandlerContext) -> Vec<&str> {
+    let cfg = ctx.mapping();
+    let w = ctx.properties();
     let mut p: Vec<&str> = FANOUT_DEAL_PROPERTIES.to_vec();
     p.push(cfg.industry_override_property.as_str());
     p.extend(cfg.scope_property.as_deref());
+    p.extend([
+        w.opportunity_id.as_str(),
+        w.review_status.as_str(),
+        w.sync_status.as_str(),
+        w.sync_error.as_str(),
+    ]);
     p.sort_unstable();
     p.dedup();
     p
@@ -53,39 +53,26 @@ pub fn deal_properties(cfg: &MappingConfig) -> Vec<&str> {
 
 /// True when every event is a property change the sync itself caused (its app or a write-back property).
 /// Creations are never echoes.
-pub fn all_echoes(events: &[&SyncEvent], app_id: Option<&str>) -> bool {
+pub fn all_echoes(events: &[&SyncEvent], ctx: &HandlerContext) -> bool {
     !events.is_empty()
         && events.iter().all(|e| {
             matches!(
                 e.kind(),
                 EventKind::CompanyPropertyChange | EventKind::ContactPropertyChange | EventKind::DealPropertyChange
-            ) && classify_echo(
-                e.property_name.as_deref(),
-                e.change_source.as_deref(),
-                e.source_id.as_deref(),
-                app_id,
-            )
-            .is_echo()
+            ) && is_echo(e, ctx)
         })
-}
-
-/// The opportunity a deal is linked to (`aws_opportunity_id`), if any.
-pub fn linked_opportunity(deal: &CrmObject) -> Option<&str> {
-    deal.property("aws_opportunity_id")
-        .map(str::trim)
-        .filter(|id| !id.is_empty())
 }
 
 /// The deals of `ids` that are in scope and linked, read in one batch read (none when `ids` is empty).
 pub async fn linked_deals(
     services: &Services,
-    cfg: &MappingConfig,
+    ctx: &HandlerContext,
     ids: &[String],
 ) -> Result<Vec<CrmObject>, HandlerError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let properties = deal_properties(cfg);
+    let properties = deal_properties(ctx);
     let read: BatchRead = services
         .metrics
         .timed(
@@ -96,7 +83,7 @@ pub async fn linked_deals(
     Ok(read
         .results
         .into_iter()
-        .filter(|d| in_scope(d, cfg) && linked_opportunity(d).is_some())
+        .filter(|d| in_scope(d, ctx.mapping()) && linked_opportunity(ctx.properties(), d).is_some())
         .collect())
 }
 
@@ -191,23 +178,18 @@ async fn show_on_deal(services: &Services, deal: &CrmObject, desired: BTreeMap<S
 }
 
 /// After a successful update of a deal that shows `blocked`: the review lock is gone, the deal is in sync again.
-async fn clear_blocked(services: &Services, deal: &CrmObject, review_status: Option<String>) {
+async fn clear_blocked(services: &Services, p: &SyncProperties, deal: &CrmObject, review_status: Option<String>) {
     // `None` = the opportunity was not read (nothing to send), so its lock state is unknown.
     let Some(status) = review_status else { return };
-    if deal.property("aws_sync_status") != Some(STATUS_BLOCKED) {
+    if deal.property(&p.sync_status) != Some(STATUS_BLOCKED) {
         return;
     }
-    let desired = props([
-        ("aws_sync_status", STATUS_SYNCED),
-        ("aws_sync_error", ""),
-        ("aws_review_status", &status),
-    ]);
-    show_on_deal(services, deal, desired).await;
+    show_on_deal(services, deal, synced_properties(p, Some(&status))).await;
 }
 
 /// Settles the per-deal results of one fan-out (see the module docs) into the record's outcome.
 pub async fn settle(
-    services: &Services,
+    ctx: &HandlerContext,
     target: &ObjectRef,
     results: Vec<(&CrmObject, Result<DealOutcome, HandlerError>)>,
 ) -> Result<Completion, HandlerError> {
@@ -215,29 +197,23 @@ pub async fn settle(
         return Ok(Completion::skipped("no_linked_deals"));
     }
     let (mut written, mut retry): (usize, Option<HandlerError>) = (0, None);
+    let p = ctx.properties();
     for (deal, result) in results {
+        let services = ctx.services_for(&HandlerContext::deal_ref(target, &deal.id));
+        let services = &*services;
         match result {
             Ok(DealOutcome::Written(status)) => {
                 written += 1;
-                clear_blocked(services, deal, status).await;
+                clear_blocked(services, p, deal, status).await;
             }
-            Ok(DealOutcome::Unchanged(status)) => clear_blocked(services, deal, status).await,
+            Ok(DealOutcome::Unchanged(status)) => clear_blocked(services, p, deal, status).await,
             Ok(DealOutcome::Locked(status)) => {
-                let reason = format!(
-                    "Partner Central review status '{status}' does not allow updates; HubSpot changes are sent once \
-                     AWS's review allows edits again"
-                );
-                let desired = props([
-                    ("aws_sync_status", STATUS_BLOCKED),
-                    ("aws_sync_error", &reason),
-                    ("aws_review_status", &status),
-                ]);
-                show_on_deal(services, deal, desired).await;
+                show_on_deal(services, deal, blocked_properties(p, &status)).await;
             }
             Err(e) if e.class() == FailureClass::Permanent => {
                 tracing::warn!(object = %target, deal = %deal.id, code = %e.code(), error = %e,
                     "fan-out update failed permanently for one deal");
-                show_on_deal(services, deal, error_properties(&e)).await;
+                show_on_deal(services, deal, error_properties(p, &e)).await;
             }
             Err(e) => {
                 tracing::warn!(object = %target, deal = %deal.id, code = %e.code(), error = %e,

@@ -13,6 +13,7 @@
 
 pub mod company;
 pub mod contact;
+pub mod context;
 pub mod deal;
 pub mod error;
 pub mod fanout;
@@ -25,6 +26,7 @@ use std::pin::Pin;
 use sync_events::SyncEvent;
 
 use crate::outcome::Completion;
+pub use context::{HandlerContext, Handlers};
 pub use error::HandlerError;
 
 /// A boxed, sendable future (handlers are stored as trait objects).

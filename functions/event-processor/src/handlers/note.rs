@@ -10,46 +10,27 @@
 //! Calls per event (measured in `tests/note_sync.rs`): HubSpot 2 reads (1 when the note has no deal), Partner
 //! Central 1 read per linked in-scope deal + 1 write per deal whose next steps change.
 
-use std::sync::Arc;
-
-use deal_mapping::{EchoVerdict, MappingConfig, OwnedFields, classify_echo, next_steps_from_note};
+use deal_mapping::{EchoVerdict, OwnedFields, classify_echo, next_steps_from_note};
 use hubspot::ObjectType;
 use partner_central::OpportunityFields;
 use partner_central::sdk::types::LifeCycle;
 use sync_events::SyncEvent;
 
 use super::fanout;
-use super::{BoxFuture, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
+use super::{BoxFuture, HandlerContext, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
 use crate::outcome::Completion;
-use crate::services::{HUBSPOT_API, Services};
+use crate::services::HUBSPOT_API;
 
 /// The note handler.
 #[derive(Debug, Clone)]
 pub struct NoteHandler {
-    services: Arc<Services>,
-    mapping: Arc<MappingConfig>,
-    app_id: Option<String>,
+    ctx: HandlerContext,
 }
 
 impl NoteHandler {
-    /// A handler using the shared clients and the default [`MappingConfig`].
-    pub fn new(services: Arc<Services>) -> Self {
-        Self::with_config(services, MappingConfig::default())
-    }
-
-    /// A handler with an explicit mapping configuration.
-    pub fn with_config(services: Arc<Services>, mapping: MappingConfig) -> Self {
-        Self {
-            services,
-            mapping: Arc::new(mapping),
-            app_id: None,
-        }
-    }
-
-    /// The sync's own HubSpot app id (notes it created are not turned into next steps).
-    pub fn with_app_id(mut self, app_id: impl Into<String>) -> Self {
-        self.app_id = Some(app_id.into());
-        self
+    /// A handler over the shared context (services, settings).
+    pub fn new(ctx: HandlerContext) -> Self {
+        Self { ctx }
     }
 
     fn own_notes(&self, events: &[&SyncEvent]) -> bool {
@@ -59,7 +40,7 @@ impl NoteHandler {
                     None,
                     e.change_source.as_deref(),
                     e.source_id.as_deref(),
-                    self.app_id.as_deref(),
+                    self.ctx.app_id(),
                 ) == EchoVerdict::OwnApp
             })
     }
@@ -68,20 +49,21 @@ impl NoteHandler {
         if self.own_notes(events) {
             return Ok(Completion::skipped("echo"));
         }
-        let s = &self.services;
+        let s = self.ctx.services_for(target);
         let note = s
             .metrics
             .timed(HUBSPOT_API, s.hubspot.get_note(&target.object_id))
             .await?;
         let deal_ids = note.associated_ids(ObjectType::Deals);
-        let deals = fanout::linked_deals(s, &self.mapping, &deal_ids).await?;
+        let deals = fanout::linked_deals(&s, &self.ctx, &deal_ids).await?;
         tracing::info!(object = %target, events = events.len(), deals = deal_ids.len(), linked = deals.len(),
             "note read for sync");
         let owned = OwnedFields::next_steps();
         let mut results = Vec::with_capacity(deals.len());
         for deal in &deals {
-            let id = fanout::linked_opportunity(deal).unwrap_or_default();
-            let result = fanout::update_owned(s, id, &owned, |current| {
+            let id = fanout::linked_opportunity(self.ctx.properties(), deal).unwrap_or_default();
+            let ds = self.ctx.services_for(&HandlerContext::deal_ref(target, &deal.id));
+            let result = fanout::update_owned(&ds, id, &owned, |current| {
                 let history = current
                     .life_cycle
                     .as_ref()
@@ -96,7 +78,7 @@ impl NoteHandler {
             .await;
             results.push((deal, result));
         }
-        fanout::settle(s, target, results).await
+        fanout::settle(&self.ctx, target, results).await
     }
 }
 

@@ -19,12 +19,14 @@ use sync_events::SyncEvent;
 
 use super::DealHandler;
 use super::plan::MAX_CONTACTS;
-use super::writeback::{self, STATUS_BLOCKED, STATUS_SYNCED, all_echoes, diff, props};
+use super::writeback::{self, all_echoes, blocked_properties, diff, linked_opportunity, synced_properties};
 use crate::handlers::{HandlerError, ObjectRef};
 use crate::outcome::{Classify, Completion, FailureClass};
+use crate::services::Services;
 use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API};
 
-/// Deal properties the mapping, scope check and write-back diff read.
+/// Deal properties the mapping and scope check read (plus the write-back properties of the settings and the
+/// mapping's configured properties).
 pub const SYNC_DEAL_PROPERTIES: &[&str] = &[
     "dealname",
     "dealstage",
@@ -43,11 +45,6 @@ pub const SYNC_DEAL_PROPERTIES: &[&str] = &[
     "city",
     "zip",
     "address",
-    "aws_opportunity_id",
-    "aws_opportunity_title",
-    "aws_review_status",
-    "aws_sync_status",
-    "aws_sync_error",
 ];
 
 /// Company properties feeding `Customer.Account`.
@@ -88,6 +85,14 @@ impl DealHandler {
             m.contract_months_property.as_str(),
         ]);
         p.extend(m.scope_property.as_deref());
+        let w = self.ctx.properties();
+        p.extend([
+            w.opportunity_id.as_str(),
+            w.opportunity_title.as_str(),
+            w.review_status.as_str(),
+            w.sync_status.as_str(),
+            w.sync_error.as_str(),
+        ]);
         p.sort_unstable();
         p.dedup();
         p
@@ -99,11 +104,11 @@ impl DealHandler {
         target: &ObjectRef,
         events: &[&SyncEvent],
     ) -> Result<Completion, HandlerError> {
-        if all_echoes(events, self.app_id.as_deref()) {
+        if all_echoes(events, &self.ctx) {
             tracing::info!(object = %target, events = events.len(), "deal events are the sync's own write-back");
             return Ok(Completion::skipped("echo"));
         }
-        let s = &self.services;
+        let s = self.ctx.services_for(target);
         let deal_properties = self.deal_properties();
         let deal = s
             .metrics
@@ -112,25 +117,21 @@ impl DealHandler {
         if !in_scope(&deal, self.mapping()) {
             return Ok(Completion::skipped("not_in_scope"));
         }
-        let (companies, contacts) = self.read_related(&deal).await?;
+        let (companies, contacts) = self.read_related(&s, &deal).await?;
         let deal = &deal;
         let input = DealInput {
             deal,
             company: companies.results.first(),
             contacts: &contacts.results,
         };
-        let linked = deal
-            .property("aws_opportunity_id")
-            .map(str::trim)
-            .filter(|id| !id.is_empty())
-            .map(str::to_owned);
+        let linked = linked_opportunity(self.ctx.properties(), deal).map(str::to_owned);
         let result = match linked {
-            Some(id) => self.update(target, input, &id, false).await,
-            None => self.create(target, input).await,
+            Some(id) => self.update(&s, target, input, &id, false).await,
+            None => self.create(&s, target, input).await,
         };
         if let Err(e) = &result
             && e.class() == FailureClass::Permanent
-            && diff(deal, writeback::error_properties(e)).is_empty()
+            && diff(deal, writeback::error_properties(self.ctx.properties(), e)).is_empty()
         {
             // The deal already shows exactly this error: the surfacing hook must not write it again.
             self.mark_already_shown(target);
@@ -140,8 +141,7 @@ impl DealHandler {
 
     /// The deal's primary company (else its first company) and up to [`MAX_CONTACTS`] contacts, read concurrently
     /// (one batch read each, skipped when there is nothing to read).
-    async fn read_related(&self, deal: &CrmObject) -> Result<(BatchRead, BatchRead), HandlerError> {
-        let s = &self.services;
+    async fn read_related(&self, s: &Services, deal: &CrmObject) -> Result<(BatchRead, BatchRead), HandlerError> {
         let company_ids: Vec<String> = deal
             .primary_company_id()
             .map(str::to_owned)
@@ -171,8 +171,7 @@ impl DealHandler {
         }
     }
 
-    async fn create(&self, target: &ObjectRef, input: DealInput<'_>) -> Result<Completion, HandlerError> {
-        let s = &self.services;
+    async fn create(&self, s: &Services, target: &ObjectRef, input: DealInput<'_>) -> Result<Completion, HandlerError> {
         let today = chrono::Utc::now().date_naive();
         let new = map_new_opportunity(input, self.mapping(), today).map_err(|e| Self::invalid(target, &e))?;
         let token = client_token(&target.portal_id.to_string(), &input.deal.id)?;
@@ -200,7 +199,7 @@ impl DealHandler {
                     });
                 };
                 tracing::info!(object = %target, opportunity = %existing, "recovered opportunity after token conflict");
-                return self.update(target, input, &existing, true).await;
+                return self.update(s, target, input, &existing, true).await;
             }
             Err(e) => return Err(e.into()),
         };
@@ -211,27 +210,24 @@ impl DealHandler {
             .as_ref()
             .and_then(|p| p.title.as_deref())
             .unwrap_or_default();
-        let mut desired = props([
-            ("aws_opportunity_id", id.as_str()),
-            ("aws_opportunity_title", title),
-            ("aws_review_status", NEW_REVIEW_STATUS),
-            ("aws_sync_status", STATUS_SYNCED),
-            ("aws_sync_error", ""),
-        ]);
-        desired.insert("aws_last_sync".into(), writeback::now_iso());
-        self.write_back(target, &desired).await?;
+        let p = self.ctx.properties();
+        let mut desired = synced_properties(p, Some(NEW_REVIEW_STATUS));
+        desired.insert(p.opportunity_id.clone(), id.clone());
+        desired.insert(p.opportunity_title.clone(), title.to_owned());
+        desired.insert(p.last_sync.clone(), writeback::now_iso());
+        self.write_back(s, target, &desired).await?;
         tracing::info!(object = %target, opportunity = %id, "opportunity created");
         Ok(Completion::processed("created"))
     }
 
     async fn update(
         &self,
+        s: &Services,
         target: &ObjectRef,
         input: DealInput<'_>,
         id: &str,
         relink: bool,
     ) -> Result<Completion, HandlerError> {
-        let s = &self.services;
         let today = chrono::Utc::now().date_naive();
         let mapped = map_fields(input, self.mapping(), today).map_err(|e| Self::invalid(target, &e))?;
         let owned = OwnedFields::deal();
@@ -270,38 +266,28 @@ impl DealHandler {
             Err(e) => return Err(e.into()),
         }
         let deal = input.deal;
+        let p = self.ctx.properties();
         let mut desired = BTreeMap::new();
         if relink {
-            desired.insert("aws_opportunity_id".to_owned(), id.to_owned());
+            desired.insert(p.opportunity_id.clone(), id.to_owned());
         }
         if let Some(status) = &outcome.locked {
-            let reason = format!(
-                "Partner Central review status '{status}' does not allow updates; HubSpot changes are sent once \
-                 AWS's review allows edits again"
-            );
-            desired.extend(props([
-                ("aws_sync_status", STATUS_BLOCKED),
-                ("aws_sync_error", &reason),
-                ("aws_review_status", status),
-            ]));
+            desired.extend(blocked_properties(p, status));
             let changes = diff(deal, desired);
             if !changes.is_empty() {
-                self.write_back(target, &changes).await?;
+                self.write_back(s, target, &changes).await?;
             }
             tracing::info!(object = %target, opportunity = id, review_status = %status, "opportunity locked by review");
             return Ok(Completion::skipped("review_locked"));
         }
-        desired.extend(props([("aws_sync_status", STATUS_SYNCED), ("aws_sync_error", "")]));
-        if let Some(status) = &outcome.review_status {
-            desired.insert("aws_review_status".into(), status.clone());
-        }
+        desired.extend(synced_properties(p, outcome.review_status.as_deref()));
         if let Some(title) = &outcome.title {
-            desired.insert("aws_opportunity_title".into(), title.clone());
+            desired.insert(p.opportunity_title.clone(), title.clone());
         }
         let mut changes = diff(deal, desired);
         if outcome.written || !changes.is_empty() {
-            changes.insert("aws_last_sync".into(), writeback::now_iso());
-            self.write_back(target, &changes).await?;
+            changes.insert(p.last_sync.clone(), writeback::now_iso());
+            self.write_back(s, target, &changes).await?;
         }
         tracing::info!(object = %target, opportunity = id, written = outcome.written, "opportunity update checked");
         Ok(Completion::processed(if outcome.written {
@@ -313,10 +299,10 @@ impl DealHandler {
 
     async fn write_back(
         &self,
+        s: &Services,
         target: &ObjectRef,
         properties: &BTreeMap<String, String>,
     ) -> Result<CrmObject, HandlerError> {
-        let s = &self.services;
         Ok(s.metrics
             .timed(HUBSPOT_API, s.hubspot.update_deal(&target.object_id, properties))
             .await?)

@@ -1,7 +1,7 @@
 //! Deal handler: syncs one HubSpot deal (all its coalesced events of a batch) to a Partner Central opportunity.
 //!
 //! Flow ([`flow`]): echo suppression (events that only report the sync's own write-back are skipped with zero
-//! calls) -> one `get_deal_context` (deal, primary company, up to [`MAX_CONTACTS`] contacts) -> scope check ->
+//! calls) -> the deal read -> scope check -> company/contacts only when the opportunity's account/contacts are needed ->
 //! create (deterministic ClientToken) or Get/merge/Update (review-status rules, no-op writes skipped) -> write-back of
 //! the sync properties onto the deal, sending only values that differ from what the deal already shows.
 //! Mapping errors are permanent: [`ObjectHandler::surface_permanent_failure`] writes them onto the deal
@@ -17,43 +17,26 @@ use std::sync::{Arc, Mutex};
 use deal_mapping::MappingConfig;
 use sync_events::SyncEvent;
 
-use super::{BoxFuture, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
+use super::{BoxFuture, HandlerContext, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
 use crate::outcome::Completion;
-use crate::services::Services;
 pub use plan::{DEAL_PROPERTIES, DealSyncPlan, LinkedOpportunity, MAX_CONTACTS};
 
 /// The deal handler.
 #[derive(Debug, Clone)]
 pub struct DealHandler {
-    services: Arc<Services>,
-    mapping: Arc<MappingConfig>,
-    app_id: Option<String>,
+    ctx: HandlerContext,
     /// Objects whose permanent failure the deal already shows (set by `sync`, taken by the surfacing hook), so a
     /// repeated failure is not written again.
     already_shown: Arc<Mutex<BTreeSet<ObjectRef>>>,
 }
 
 impl DealHandler {
-    /// A handler using the shared clients and the default [`MappingConfig`].
-    pub fn new(services: Arc<Services>) -> Self {
-        Self::with_config(services, MappingConfig::default())
-    }
-
-    /// A handler with an explicit mapping configuration.
-    pub fn with_config(services: Arc<Services>, mapping: MappingConfig) -> Self {
+    /// A handler over the shared context (services, settings).
+    pub fn new(ctx: HandlerContext) -> Self {
         Self {
-            services,
-            mapping: Arc::new(mapping),
-            app_id: None,
+            ctx,
             already_shown: Arc::default(),
         }
-    }
-
-    /// The sync's own HubSpot app id: property changes whose `sourceId` names it are echoes of its own writes.
-    /// Without it only the write-back property rule applies.
-    pub fn with_app_id(mut self, app_id: impl Into<String>) -> Self {
-        self.app_id = Some(app_id.into());
-        self
     }
 
     fn mark_already_shown(&self, target: &ObjectRef) {
@@ -71,7 +54,12 @@ impl DealHandler {
 
     /// The mapping configuration in use.
     pub fn mapping(&self) -> &MappingConfig {
-        &self.mapping
+        self.ctx.mapping()
+    }
+
+    /// The shared context.
+    pub fn context(&self) -> &HandlerContext {
+        &self.ctx
     }
 }
 
@@ -103,8 +91,8 @@ impl ObjectHandler for DealHandler {
                 tracing::info!(object = %target, "the deal already shows this failure");
                 return;
             }
-            let props = writeback::error_properties(error);
-            let s = &self.services;
+            let props = writeback::error_properties(self.ctx.properties(), error);
+            let s = self.ctx.services_for(target);
             let result = s
                 .metrics
                 .timed(

@@ -1,15 +1,19 @@
 //! A diagnostic view of a deal: [`DealHandler::plan`] reads the deal with its company/contact/note associations in
 //! one HubSpot call and, when it is linked to an opportunity, that opportunity's review status and LastModifiedDate
-//! in one Partner Central read, and summarises them as a [`DealSyncPlan`]. The sync itself does not use it (it reads
-//! through `get_deal_context` and `update_with_retry`, see [`super::flow`]).
+//! in one Partner Central read, and summarises them as a [`DealSyncPlan`]. The sync itself does not use it (see
+//! [`super::flow`]).
 
 use hubspot::{CrmObject, ObjectType};
 
+use deal_mapping::SyncProperties;
+
 use super::DealHandler;
-use crate::handlers::HandlerError;
+use super::writeback::linked_opportunity;
+use crate::handlers::{HandlerError, HandlerKind, ObjectRef};
 use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API};
 
-/// Deal properties read for a sync (unknown properties are ignored by HubSpot; null values are normal).
+/// Deal properties the plan reads besides the link and sync status properties of the settings (unknown properties
+/// are ignored by HubSpot; null values are normal).
 pub const DEAL_PROPERTIES: &[&str] = &[
     "dealname",
     "dealstage",
@@ -18,8 +22,6 @@ pub const DEAL_PROPERTIES: &[&str] = &[
     "closedate",
     "description",
     "hs_lastmodifieddate",
-    "aws_opportunity_id",
-    "aws_sync_status",
 ];
 
 /// Contacts a sync considers (issue 5: the primary company and up to 10 contacts).
@@ -36,7 +38,7 @@ pub struct DealSyncPlan {
     pub contact_ids: Vec<String>,
     /// Associated notes.
     pub note_count: usize,
-    /// The linked Partner Central opportunity (`aws_opportunity_id`), when the deal was synced before.
+    /// The linked Partner Central opportunity (the `opportunity_id` property), when the deal was synced before.
     pub opportunity_id: Option<String>,
     /// Its current state, once read from Partner Central ([`DealHandler::plan`] fills it).
     pub opportunity: Option<LinkedOpportunity>,
@@ -45,8 +47,8 @@ pub struct DealSyncPlan {
 }
 
 impl DealSyncPlan {
-    /// Derives the plan from a deal read with [`DEAL_PROPERTIES`] and associations.
-    pub fn from_deal(deal: &CrmObject) -> Self {
+    /// Derives the plan from a deal read with [`DEAL_PROPERTIES`] and associations; `properties` names the link.
+    pub fn from_deal(deal: &CrmObject, properties: &SyncProperties) -> Self {
         let companies = deal.associated_ids(ObjectType::Companies);
         let company_id = deal
             .primary_company_id()
@@ -62,7 +64,7 @@ impl DealSyncPlan {
             company_id,
             contact_ids,
             note_count: deal.associated_ids(ObjectType::Notes).len(),
-            opportunity_id: deal.property("aws_opportunity_id").map(str::to_owned),
+            opportunity_id: linked_opportunity(properties, deal).map(str::to_owned),
             opportunity: None,
             associations_truncated,
         }
@@ -85,13 +87,21 @@ pub struct LinkedOpportunity {
 
 impl DealHandler {
     /// Reads the deal (one HubSpot call) and, if linked, its opportunity (one Partner Central read).
-    pub async fn plan(&self, deal_id: &str) -> Result<DealSyncPlan, HandlerError> {
-        let s = &self.services;
+    pub async fn plan(&self, portal_id: u64, deal_id: &str) -> Result<DealSyncPlan, HandlerError> {
+        let target = ObjectRef {
+            kind: HandlerKind::Deal,
+            portal_id,
+            object_id: deal_id.to_owned(),
+        };
+        let s = self.ctx.services_for(&target);
+        let p = self.ctx.properties();
+        let mut properties = DEAL_PROPERTIES.to_vec();
+        properties.extend([p.opportunity_id.as_str(), p.sync_status.as_str()]);
         let deal = s
             .metrics
-            .timed(HUBSPOT_API, s.hubspot.get_deal(deal_id, DEAL_PROPERTIES))
+            .timed(HUBSPOT_API, s.hubspot.get_deal(deal_id, &properties))
             .await?;
-        let mut plan = DealSyncPlan::from_deal(&deal);
+        let mut plan = DealSyncPlan::from_deal(&deal, p);
         if let Some(id) = &plan.opportunity_id {
             let current = s
                 .metrics
