@@ -8,6 +8,7 @@
 //! - [`outcome`]: failure classes and record statuses; [`metrics`]: embedded-metric-format output.
 //! - [`config`], [`services`], [`runtime`]: environment settings, clients built once per cold start, the invocation
 //!   entry point.
+//! - [`shadow`]: shadow mode and the canary by deal (records planned writes instead of sending them).
 
 pub mod config;
 pub mod engine;
@@ -17,3 +18,4 @@ pub mod outcome;
 pub mod router;
 pub mod runtime;
 pub mod services;
+pub mod shadow;

@@ -1,6 +1,11 @@
 //! Cold start and invocation entry point: builds the SDK configuration, reads the HubSpot token from Secrets
 //! Manager and creates the clients once ([`cold_start`]); [`App::handle`] then serves every invocation of the
 //! execution environment with them.
+//!
+//! Shadow mode (`SYNC_SETTINGS.mode = "shadow"`) is wired here, from configuration only ([`App::configure`]): the
+//! same handlers, each wrapped in [`ShadowRecording`] with one shared [`Recorder`] (S3 store of
+//! `SHADOW_RECORDS_BUCKET`, shadow metrics), and each batch runs inside the scope that maps its events to their
+//! message ids (record keys). The handlers' `services_for` picks live or shadow clients per deal by the canary.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -19,6 +24,9 @@ use crate::handlers::Handlers;
 use crate::metrics::Metrics;
 use crate::router::{Router, SyncProcessor};
 use crate::services::Services;
+use crate::shadow::handler::{Recorder, ShadowRecording};
+use crate::shadow::session;
+use crate::shadow::store::ShadowStore;
 
 /// Why the cold start failed (the runtime reports it and Lambda retries the init; no record is consumed).
 #[derive(Debug, thiserror::Error)]
@@ -110,7 +118,11 @@ pub async fn cold_start_with(sdk: &aws_config::SdkConfig, config: Config) -> Res
         partner_central,
         metrics,
     };
-    Ok(App::new(Arc::new(services), &config))
+    let app = App::configure(Arc::new(services), &config, sdk);
+    let settings = &config.sync_settings;
+    tracing::info!(mode = ?settings.mode, canary_live_percent = settings.canary_live_percent,
+        shadow_records_bucket = config.shadow_records_bucket.as_deref().unwrap_or(""), "cold start complete");
+    Ok(app)
 }
 
 /// The router with every handler of this build, with the default settings.
@@ -123,13 +135,39 @@ pub fn default_router(services: &Arc<Services>) -> Router {
 pub struct App {
     engine: BatchEngine<SyncProcessor>,
     services: Arc<Services>,
+    shadow: Option<Arc<Recorder>>,
 }
 
 impl App {
-    /// An app with every handler, configured by `config.sync_settings`.
+    /// An app with every handler, configured by `config.sync_settings`, without a shadow record store: in shadow
+    /// mode deals outside the canary still never write, but their planned writes are not stored (use
+    /// [`App::configure`] for a complete shadow mode).
     pub fn new(services: Arc<Services>, config: &Config) -> Self {
         let router = Handlers::from_settings(services.clone(), config.sync_settings.clone());
         Self::with_router(services, router, config)
+    }
+
+    /// The app as the Lambda runs it, from configuration only: live mode is [`App::new`]; shadow mode wraps every
+    /// handler in [`ShadowRecording`] storing into `SHADOW_RECORDS_BUCKET` through an S3 client built from `sdk`
+    /// (no network at construction).
+    pub fn configure(services: Arc<Services>, config: &Config, sdk: &aws_config::SdkConfig) -> Self {
+        let settings = config.sync_settings.clone();
+        let bucket = config.shadow_records_bucket.as_deref().filter(|_| settings.is_shadow());
+        let Some(bucket) = bucket else {
+            return Self::new(services, config);
+        };
+        let recorder = Arc::new(Recorder::new(
+            ShadowStore::new(sdk, bucket),
+            config.metrics_namespace.clone(),
+            settings.canary_live_percent,
+        ));
+        let live = services.clone();
+        let shared = recorder.clone();
+        let router = Handlers::from_settings(services.clone(), settings)
+            .map_handlers(move |handler| Arc::new(ShadowRecording::new(handler, live.clone(), shared.clone())));
+        let mut app = Self::with_router(services, router, config);
+        app.shadow = Some(recorder);
+        app
     }
 
     /// An app with a custom router (tests, or issue 5 swapping handlers).
@@ -141,7 +179,11 @@ impl App {
                 ..EngineConfig::default()
             },
         );
-        Self { engine, services }
+        Self {
+            engine,
+            services,
+            shadow: None,
+        }
     }
 
     /// The shared services.
@@ -149,9 +191,18 @@ impl App {
         &self.services
     }
 
+    /// The shadow recorder (store and shadow metrics) when the app runs in shadow mode.
+    pub fn shadow_recorder(&self) -> Option<&Arc<Recorder>> {
+        self.shadow.as_ref()
+    }
+
     /// Runs a batch, records its metrics, and returns the report (metrics are left in the collector).
     pub async fn run_batch(&self, event: &SqsEvent, deadline: Option<Instant>) -> Result<BatchReport, RecordError> {
-        let report = self.engine.run(event, deadline).await?;
+        let run = self.engine.run(event, deadline);
+        let report = match self.shadow {
+            Some(_) => session::with_batch(event, run).await?,
+            None => run.await?,
+        };
         self.services.metrics.record_batch(&report);
         Ok(report)
     }
@@ -167,6 +218,9 @@ impl App {
         let deadline = Instant::now() + remaining;
         let result = self.run_batch(&event.payload, Some(deadline)).await;
         emit(&self.services.metrics.flush());
+        if let Some(recorder) = &self.shadow {
+            emit(&recorder.metrics().flush_at(now_ms()));
+        }
         match result {
             Ok(report) => Ok(report.response()),
             Err(e) => {
@@ -175,6 +229,12 @@ impl App {
             }
         }
     }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// Writes EMF lines to stdout (CloudWatch Logs extracts the metrics).

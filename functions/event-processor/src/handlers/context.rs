@@ -36,9 +36,10 @@ impl HandlerContext {
 
     /// The services to use for work on `target`. Fan-out handlers ask once for their own object (its reads) and
     /// once per deal they touch, with that deal's [`ObjectRef`] ([`HandlerContext::deal_ref`]).
+    /// Live mode: always the live services. Shadow mode: the live services for a deal inside the canary, else a
+    /// shadow twin recording its writes (see [`crate::shadow::session::select`]).
     pub fn services_for(&self, target: &ObjectRef) -> Arc<Services> {
-        let _ = target;
-        self.services.clone()
+        crate::shadow::session::select(&self.services, &self.settings, target)
     }
 
     /// The reference of deal `deal_id` in `target`'s portal (to ask [`HandlerContext::services_for`] per deal).
