@@ -3,20 +3,21 @@
 //! presized `String`. Key names are literals, so only values are scanned for escapes, and no UTF-8 re-validation is
 //! needed. The tests below compare it with serde_json byte for byte (every enum variant, every escape, random events).
 
-use crate::event::{EventAction, EventSource, SyncEvent};
+use crate::event::{EventAction, EventSource};
+use crate::view::EventView;
 
-/// The JSON body of `event`, byte-identical to `serde_json::to_string(event)`.
-pub(crate) fn write_body(event: &SyncEvent) -> String {
+/// The JSON body of `event`, byte-identical to `serde_json::to_string` of the owned event.
+pub(crate) fn write_body(event: &EventView<'_>) -> String {
     let strings = [
-        Some(event.event_type.as_str()),
-        Some(event.object_id.as_str()),
-        event.object_type_id.as_deref(),
-        event.property_name.as_deref(),
-        event.property_value.as_deref(),
-        event.change_source.as_deref(),
-        event.change_flag.as_deref(),
-        event.source_id.as_deref(),
-        Some(event.correlation_id.as_str()),
+        Some(event.event_type),
+        Some(event.object_id),
+        event.object_type_id,
+        event.property_name,
+        event.property_value,
+        event.change_source,
+        event.change_flag,
+        event.source_id,
+        Some(event.correlation_id),
     ];
     let mut out = String::with_capacity(384 + strings.iter().flatten().map(|s| s.len()).sum::<usize>());
     out.push_str("{\"schemaVersion\":");
@@ -24,14 +25,14 @@ pub(crate) fn write_body(event: &SyncEvent) -> String {
     out.push_str(",\"source\":\"");
     out.push_str(source_name(event.source));
     out.push_str("\",\"eventType\":");
-    push_str_value(&mut out, &event.event_type);
+    push_str_value(&mut out, event.event_type);
     out.push_str(",\"objectType\":\"");
     out.push_str(event.object_type.as_str());
     out.push_str("\",\"action\":\"");
     out.push_str(action_name(event.action));
     out.push_str("\",\"objectId\":");
-    push_str_value(&mut out, &event.object_id);
-    opt_str_field(&mut out, ",\"objectTypeId\":", event.object_type_id.as_deref());
+    push_str_value(&mut out, event.object_id);
+    opt_str_field(&mut out, ",\"objectTypeId\":", event.object_type_id);
     out.push_str(",\"portalId\":");
     push_u64(&mut out, event.portal_id);
     out.push_str(",\"occurredAt\":");
@@ -39,22 +40,22 @@ pub(crate) fn write_body(event: &SyncEvent) -> String {
     opt_u64_field(&mut out, ",\"appId\":", event.app_id);
     opt_u64_field(&mut out, ",\"subscriptionId\":", event.subscription_id);
     opt_u64_field(&mut out, ",\"eventId\":", event.event_id);
-    opt_str_field(&mut out, ",\"propertyName\":", event.property_name.as_deref());
-    opt_str_field(&mut out, ",\"propertyValue\":", event.property_value.as_deref());
-    opt_str_field(&mut out, ",\"changeSource\":", event.change_source.as_deref());
-    opt_str_field(&mut out, ",\"changeFlag\":", event.change_flag.as_deref());
-    opt_str_field(&mut out, ",\"sourceId\":", event.source_id.as_deref());
+    opt_str_field(&mut out, ",\"propertyName\":", event.property_name);
+    opt_str_field(&mut out, ",\"propertyValue\":", event.property_value);
+    opt_str_field(&mut out, ",\"changeSource\":", event.change_source);
+    opt_str_field(&mut out, ",\"changeFlag\":", event.change_flag);
+    opt_str_field(&mut out, ",\"sourceId\":", event.source_id);
     if let Some(b) = event.is_sensitive {
         out.push_str(",\"isSensitive\":");
         out.push_str(bool_name(b));
     }
     if let Some(a) = &event.association {
         out.push_str(",\"association\":{\"associationType\":");
-        push_opt_str(&mut out, a.association_type.as_deref());
+        push_opt_str(&mut out, a.association_type);
         out.push_str(",\"fromObjectId\":");
-        push_opt_str(&mut out, a.from_object_id.as_deref());
+        push_opt_str(&mut out, a.from_object_id);
         out.push_str(",\"toObjectId\":");
-        push_opt_str(&mut out, a.to_object_id.as_deref());
+        push_opt_str(&mut out, a.to_object_id);
         out.push_str(",\"associationRemoved\":");
         out.push_str(a.association_removed.map_or("null", bool_name));
         out.push_str(",\"isPrimaryAssociation\":");
@@ -63,16 +64,18 @@ pub(crate) fn write_body(event: &SyncEvent) -> String {
     }
     if let Some(m) = &event.merge {
         out.push_str(",\"merge\":{\"primaryObjectId\":");
-        push_opt_str(&mut out, m.primary_object_id.as_deref());
+        push_opt_str(&mut out, m.primary_object_id);
         out.push_str(",\"mergedObjectIds\":[");
-        for (i, id) in m.merged_object_ids.iter().enumerate() {
-            if i > 0 {
+        let mut first = true;
+        m.merged_object_ids.for_each(|id| {
+            if !first {
                 out.push(',');
             }
+            first = false;
             push_str_value(&mut out, id);
-        }
+        });
         out.push_str("],\"newObjectId\":");
-        push_opt_str(&mut out, m.new_object_id.as_deref());
+        push_opt_str(&mut out, m.new_object_id);
         out.push_str(",\"numberOfPropertiesMoved\":");
         match m.number_of_properties_moved {
             Some(n) => push_u64(&mut out, n),
@@ -81,7 +84,7 @@ pub(crate) fn write_body(event: &SyncEvent) -> String {
         out.push('}');
     }
     out.push_str(",\"correlationId\":");
-    push_str_value(&mut out, &event.correlation_id);
+    push_str_value(&mut out, event.correlation_id);
     out.push('}');
     out
 }
@@ -197,7 +200,7 @@ fn push_str_value(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{Association, Merge, ObjectType, SCHEMA_VERSION};
+    use crate::event::{Association, Merge, ObjectType, SCHEMA_VERSION, SyncEvent};
     use proptest::prelude::*;
 
     fn base() -> SyncEvent {
@@ -227,7 +230,7 @@ mod tests {
     }
 
     fn same(e: &SyncEvent) {
-        assert_eq!(write_body(e), serde_json::to_string(e).unwrap());
+        assert_eq!(write_body(&e.view()), serde_json::to_string(e).unwrap());
     }
 
     #[test]
@@ -348,7 +351,7 @@ mod tests {
                 e.is_sensitive) = numbers;
             e.association = association;
             e.merge = merge;
-            prop_assert_eq!(write_body(&e), serde_json::to_string(&e).unwrap());
+            prop_assert_eq!(write_body(&e.view()), serde_json::to_string(&e).unwrap());
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Parsing of HubSpot webhook bodies (a JSON array of events) into [`SyncEvent`]s.
+//! Parsing of HubSpot webhook bodies (a JSON array of events) into [`SyncEvent`]s, or straight into SQS messages
+//! ([`webhook_sqs_messages`], the receipt's hot path: strings borrowed from the body, no intermediate events).
 //!
 //! Accepts every classic subscription type (`deal.*`, `company.*`, `contact.*`, `ticket.*`, `line_item.*`,
 //! `product.*`, `contact.privacyDeletion`, `conversation.*`), generic `object.*` events (object type from
@@ -8,8 +9,10 @@
 
 use serde::Deserialize;
 
-use crate::event::{Association, EventAction, EventSource, Merge, ObjectType, SCHEMA_VERSION, SyncEvent};
-use crate::wire::{Id, Scalar};
+use crate::event::{EventAction, EventKind, EventSource, ObjectType, SCHEMA_VERSION, SyncEvent};
+use crate::sqs::SqsMessage;
+use crate::view::{AssociationView, EventView, MergeView, MergedIds};
+use crate::wire::{Id, IdText, Scalar, Str};
 
 /// Why a webhook body was rejected (maps to HTTP 400). Display never includes payload content.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -50,26 +53,36 @@ impl From<serde_json::Error> for ParseError {
     }
 }
 
-/// One HubSpot event as delivered. Unknown fields (e.g. `attemptNumber`, `messageId`) are ignored.
+/// One HubSpot event as delivered, strings borrowed from the body. Unknown fields (e.g. `attemptNumber`,
+/// `messageId`) are ignored.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct WireEvent {
-    subscription_type: Option<String>,
-    event_type: Option<String>,
+struct WireEvent<'a> {
+    #[serde(borrow)]
+    subscription_type: Option<Str<'a>>,
+    #[serde(borrow)]
+    event_type: Option<Str<'a>>,
     object_id: Option<Id>,
-    object_type_id: Option<String>,
+    #[serde(borrow)]
+    object_type_id: Option<Str<'a>>,
     portal_id: Option<Id>,
     occurred_at: Option<i64>,
     app_id: Option<Id>,
     subscription_id: Option<Id>,
     event_id: Option<Id>,
-    property_name: Option<String>,
-    property_value: Option<Scalar>,
-    change_source: Option<String>,
-    change_flag: Option<String>,
-    source_id: Option<String>,
+    #[serde(borrow)]
+    property_name: Option<Str<'a>>,
+    #[serde(borrow)]
+    property_value: Option<Scalar<'a>>,
+    #[serde(borrow)]
+    change_source: Option<Str<'a>>,
+    #[serde(borrow)]
+    change_flag: Option<Str<'a>>,
+    #[serde(borrow)]
+    source_id: Option<Str<'a>>,
     is_sensitive: Option<bool>,
-    association_type: Option<String>,
+    #[serde(borrow)]
+    association_type: Option<Str<'a>>,
     from_object_id: Option<Id>,
     to_object_id: Option<Id>,
     association_removed: Option<bool>,
@@ -97,106 +110,158 @@ pub fn classify_subscription_type(subscription_type: &str, object_type_id: Optio
 ///
 /// `correlation_id` (the API Gateway request id) is stored on every event. An empty array is valid.
 pub fn parse_webhook(body: &[u8], correlation_id: &str) -> Result<Vec<SyncEvent>, ParseError> {
+    let mut out = Vec::with_capacity((body.len() / 160).clamp(1, 1024));
+    for_each_event(body, correlation_id, |view| out.push(view.to_event()))?;
+    Ok(out)
+}
+
+/// The SQS messages of a webhook body, built straight from the body without owned [`SyncEvent`]s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookMessages {
+    /// Events in the body.
+    pub received: usize,
+    /// The messages of the events `keep` accepted, in delivery order.
+    pub messages: Vec<SqsMessage>,
+}
+
+/// Parses a webhook body and builds the SQS message (group id, dedup id, body) of each event `keep(kind,
+/// portal_id)` accepts, in delivery order: the receipt's hot path. Exactly equivalent to [`parse_webhook`]
+/// followed by [`SyncEvent::to_sqs_message`] on the kept events (same errors, same bytes), but strings are
+/// borrowed from the body and no intermediate event is allocated.
+pub fn webhook_sqs_messages(
+    body: &[u8],
+    correlation_id: &str,
+    mut keep: impl FnMut(EventKind, u64) -> bool,
+) -> Result<WebhookMessages, ParseError> {
+    let mut messages = Vec::with_capacity((body.len() / 160).clamp(1, 1024));
+    let mut scratch = Vec::with_capacity(320);
+    let mut received = 0;
+    for_each_event(body, correlation_id, |view| {
+        received += 1;
+        if keep(view.kind(), view.portal_id) {
+            messages.push(view.to_sqs_message(&mut scratch));
+        }
+    })?;
+    Ok(WebhookMessages { received, messages })
+}
+
+/// Parses the body element by element and calls `f` with each event's view, in order.
+fn for_each_event(body: &[u8], correlation_id: &str, f: impl FnMut(&EventView<'_>)) -> Result<(), ParseError> {
     let mut missing = None;
-    // Converting element by element (instead of collecting wire structs first) avoids copying ~100 large structs.
     let visitor = EventsVisitor {
         correlation_id,
-        capacity: (body.len() / 160).clamp(1, 1024),
+        f,
         missing: &mut missing,
     };
     let mut de = serde_json::Deserializer::from_slice(body);
-    let result = serde::Deserializer::deserialize_seq(&mut de, visitor).and_then(|events| de.end().map(|()| events));
+    let result = serde::Deserializer::deserialize_seq(&mut de, visitor).and_then(|()| de.end());
     match (result, missing) {
         (_, Some(e)) => Err(e),
-        (Ok(events), None) => Ok(events),
+        (Ok(()), None) => Ok(()),
         (Err(e), None) => Err(e.into()),
     }
 }
 
-struct EventsVisitor<'a> {
+struct EventsVisitor<'a, F> {
     correlation_id: &'a str,
-    capacity: usize,
+    f: F,
     missing: &'a mut Option<ParseError>,
 }
 
-impl<'de> serde::de::Visitor<'de> for EventsVisitor<'_> {
-    type Value = Vec<SyncEvent>;
+impl<'de, F: FnMut(&EventView<'_>)> serde::de::Visitor<'de> for EventsVisitor<'_, F> {
+    type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a JSON array of HubSpot events")
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::with_capacity(self.capacity);
-        while let Some(wire) = seq.next_element::<WireEvent>()? {
-            match convert(out.len(), wire, self.correlation_id) {
-                Ok(event) => out.push(event),
-                Err(e) => {
-                    *self.missing = Some(e);
-                    return Err(serde::de::Error::custom("invalid event"));
-                }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        while let Some(wire) = seq.next_element::<WireEvent<'de>>()? {
+            if let Err(e) = with_view(index, &wire, self.correlation_id, &mut self.f) {
+                *self.missing = Some(e);
+                return Err(serde::de::Error::custom("invalid event"));
             }
+            index += 1;
         }
-        Ok(out)
+        Ok(())
     }
 }
 
-fn convert(index: usize, w: WireEvent, correlation_id: &str) -> Result<SyncEvent, ParseError> {
+/// Validates one wire event and calls `f` with its view (numeric ids rendered on the stack).
+fn with_view(
+    index: usize,
+    w: &WireEvent<'_>,
+    correlation_id: &str,
+    f: &mut impl FnMut(&EventView<'_>),
+) -> Result<(), ParseError> {
     let missing = |field| ParseError::MissingField { index, field };
     let event_type = w
         .subscription_type
-        .or(w.event_type)
-        .ok_or(missing("subscriptionType"))?;
+        .as_ref()
+        .or(w.event_type.as_ref())
+        .ok_or(missing("subscriptionType"))?
+        .as_str();
     let portal_id = w.portal_id.ok_or(missing("portalId"))?.0;
     let occurred_at = w.occurred_at.ok_or(missing("occurredAt"))?;
-    let (object_type, action) = classify_subscription_type(&event_type, w.object_type_id.as_deref());
-    let object_id = w.object_id.or(w.from_object_id).or(w.primary_object_id);
-    let object_id = match object_id {
-        Some(id) => id.0.to_string(),
-        // An event we would act on must name its object; an ignored one may not (it is never enqueued).
-        None if crate::EventKind::classify(object_type, action).is_handled() => return Err(missing("objectId")),
-        None => String::new(),
-    };
-    let association = (w.association_type.is_some() || w.to_object_id.is_some() || w.association_removed.is_some())
-        .then(|| Association {
-            association_type: w.association_type,
-            from_object_id: w.from_object_id.map(|i| i.0.to_string()),
-            to_object_id: w.to_object_id.map(|i| i.0.to_string()),
-            association_removed: w.association_removed,
-            is_primary_association: w.is_primary_association,
-        });
-    let merge = (w.primary_object_id.is_some() || w.merged_object_ids.is_some()).then(|| Merge {
-        primary_object_id: w.primary_object_id.map(|i| i.0.to_string()),
-        merged_object_ids: w
-            .merged_object_ids
-            .unwrap_or_default()
-            .into_iter()
-            .map(|i| i.0.to_string())
-            .collect(),
-        new_object_id: w.new_object_id.map(|i| i.0.to_string()),
-        number_of_properties_moved: w.number_of_properties_moved,
-    });
-    Ok(SyncEvent {
+    let object_type_id = w.object_type_id.as_ref().map(Str::as_str);
+    let (object_type, action) = classify_subscription_type(event_type, object_type_id);
+    let object_id = w
+        .object_id
+        .or(w.from_object_id)
+        .or(w.primary_object_id)
+        .map(|id| IdText::new(id.0));
+    // An event we would act on must name its object; an ignored one may not (it is never enqueued).
+    if object_id.is_none() && EventKind::classify(object_type, action).is_handled() {
+        return Err(missing("objectId"));
+    }
+    let text = |id: Option<Id>| id.map(|i| IdText::new(i.0));
+    let (from, to, primary, new) = (
+        text(w.from_object_id),
+        text(w.to_object_id),
+        text(w.primary_object_id),
+        text(w.new_object_id),
+    );
+    let view = EventView {
         schema_version: SCHEMA_VERSION,
         source: EventSource::Hubspot,
         event_type,
         object_type,
         action,
-        object_id,
-        object_type_id: w.object_type_id,
+        object_id: object_id.as_ref().map_or("", IdText::as_str),
+        object_type_id,
         portal_id,
         occurred_at,
         app_id: w.app_id.map(|i| i.0),
         subscription_id: w.subscription_id.map(|i| i.0),
         event_id: w.event_id.map(|i| i.0),
-        property_name: w.property_name,
-        property_value: w.property_value.map(|s| s.0),
-        change_source: w.change_source,
-        change_flag: w.change_flag,
-        source_id: w.source_id,
+        property_name: str_of(&w.property_name),
+        property_value: w.property_value.as_ref().map(Scalar::as_str),
+        change_source: str_of(&w.change_source),
+        change_flag: str_of(&w.change_flag),
+        source_id: str_of(&w.source_id),
         is_sensitive: w.is_sensitive,
-        association,
-        merge,
-        correlation_id: correlation_id.to_owned(),
-    })
+        association: (w.association_type.is_some() || w.to_object_id.is_some() || w.association_removed.is_some())
+            .then(|| AssociationView {
+                association_type: str_of(&w.association_type),
+                from_object_id: from.as_ref().map(IdText::as_str),
+                to_object_id: to.as_ref().map(IdText::as_str),
+                association_removed: w.association_removed,
+                is_primary_association: w.is_primary_association,
+            }),
+        merge: (w.primary_object_id.is_some() || w.merged_object_ids.is_some()).then(|| MergeView {
+            primary_object_id: primary.as_ref().map(IdText::as_str),
+            merged_object_ids: MergedIds::Numbers(w.merged_object_ids.as_deref().unwrap_or_default()),
+            new_object_id: new.as_ref().map(IdText::as_str),
+            number_of_properties_moved: w.number_of_properties_moved,
+        }),
+        correlation_id,
+    };
+    f(&view);
+    Ok(())
+}
+
+/// The text of an optional wire string.
+fn str_of<'s>(s: &'s Option<Str<'_>>) -> Option<&'s str> {
+    s.as_ref().map(Str::as_str)
 }

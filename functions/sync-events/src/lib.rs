@@ -4,6 +4,8 @@
 //!   [`ObjectType`], [`EventAction`] (each with an `Unknown` path) and the handled-kind classification
 //!   [`EventKind`] (`EventKind::HANDLED` is the single source of truth for what is enqueued and processed).
 //! - [`parse_webhook`]: HubSpot webhook body -> events ([`ParseError`] -> HTTP 400).
+//! - [`webhook_sqs_messages`]: HubSpot webhook body -> SQS messages of the kept events, without owned events
+//!   (the receipt's hot path; same result as `parse_webhook` + [`SyncEvent::to_sqs_message`]).
 //! - [`SyncEvent::to_sqs_message`] / [`SyncEvent::from_sqs_body`]: FIFO group id, stable dedup id, body.
 //! - [`signature`]: HubSpot v1/v2/v3 request signature verification ([`WebhookVerifier`]).
 //! - [`message_body_schema`]: the JSON Schema of the body (committed as `schema/sync-event.schema.json`).
@@ -13,10 +15,11 @@ mod event;
 mod hubspot;
 pub mod signature;
 mod sqs;
+mod view;
 mod wire;
 
 pub use event::{Association, EventAction, EventKind, EventSource, Merge, ObjectType, SCHEMA_VERSION, SyncEvent};
-pub use hubspot::{ParseError, classify_subscription_type, parse_webhook};
+pub use hubspot::{ParseError, WebhookMessages, classify_subscription_type, parse_webhook, webhook_sqs_messages};
 pub use signature::{SignatureError, SignatureHeaders, SignatureVersion, WebhookVerifier};
 pub use sqs::{BodyError, MAX_SQS_ID_LEN, SqsMessage};
 

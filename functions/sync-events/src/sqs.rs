@@ -10,6 +10,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::event::{ObjectType, SCHEMA_VERSION, SyncEvent};
+use crate::view::EventView;
 
 /// SQS limit for MessageGroupId and MessageDeduplicationId.
 pub const MAX_SQS_ID_LEN: usize = 128;
@@ -71,12 +72,13 @@ struct VersionProbe {
 }
 
 /// Collects length-prefixed, tagged fields into one buffer (hashed once with SHA-256), so that no two field
-/// sequences encode the same bytes.
-struct IdentityHasher(Vec<u8>);
+/// sequences encode the same bytes. The buffer is borrowed so a batch of events can reuse one allocation.
+struct IdentityHasher<'b>(&'b mut Vec<u8>);
 
-impl IdentityHasher {
-    fn new() -> Self {
-        Self(Vec::with_capacity(320))
+impl<'b> IdentityHasher<'b> {
+    fn new(buf: &'b mut Vec<u8>) -> Self {
+        buf.clear();
+        Self(buf)
     }
     fn update(&mut self, b: impl AsRef<[u8]>) {
         self.0.extend_from_slice(b.as_ref());
@@ -104,7 +106,7 @@ impl IdentityHasher {
         }
     }
     fn finish_hex(&self) -> String {
-        lower_hex(&Sha256::digest(&self.0))
+        lower_hex(&Sha256::digest(&self.0[..]))
     }
 }
 
@@ -123,15 +125,11 @@ fn is_valid_sqs_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= MAX_SQS_ID_LEN && s.bytes().all(|b| b.is_ascii_graphic())
 }
 
-fn source_name(event: &SyncEvent) -> &'static str {
-    crate::body::source_name(event.source)
-}
-
-impl SyncEvent {
+impl EventView<'_> {
     /// MessageGroupId: one group per (source, portal, object type, object id); always valid for SQS.
-    pub fn message_group_id(&self) -> String {
-        let source = source_name(self);
-        let (type_name, type_id) = match (self.object_type, self.object_type_id.as_deref()) {
+    pub(crate) fn message_group_id(&self, scratch: &mut Vec<u8>) -> String {
+        let source = crate::body::source_name(self.source);
+        let (type_name, type_id) = match (self.object_type, self.object_type_id) {
             (ObjectType::Unknown, Some(type_id)) => ("unknown-", type_id),
             (t, _) => (t.as_str(), ""),
         };
@@ -146,11 +144,11 @@ impl SyncEvent {
         id.push_str(type_id);
         let type_end = id.len();
         id.push(':');
-        id.push_str(&self.object_id);
+        id.push_str(self.object_id);
         if is_valid_sqs_id(&id) {
             return id;
         }
-        let mut h = IdentityHasher::new();
+        let mut h = IdentityHasher::new(scratch);
         h.bytes(id.get(prefix_len..type_end).unwrap_or_default().as_bytes());
         h.bytes(self.object_id.as_bytes());
         let hex = h.finish_hex();
@@ -161,27 +159,27 @@ impl SyncEvent {
     }
 
     /// MessageDeduplicationId: stable across HubSpot redeliveries of the same event (64 lowercase hex chars).
-    pub fn deduplication_id(&self) -> String {
-        let mut h = IdentityHasher::new();
+    pub(crate) fn deduplication_id(&self, scratch: &mut Vec<u8>) -> String {
+        let mut h = IdentityHasher::new(scratch);
         h.bytes(b"sync-event-identity-v1");
-        h.bytes(source_name(self).as_bytes());
+        h.bytes(crate::body::source_name(self.source).as_bytes());
         h.opt_u64(Some(self.portal_id));
         h.bytes(self.event_type.as_bytes());
-        h.opt_str(self.object_type_id.as_deref());
+        h.opt_str(self.object_type_id);
         h.bytes(self.object_id.as_bytes());
         h.update(self.occurred_at.to_le_bytes());
         h.opt_u64(self.event_id);
         h.opt_u64(self.subscription_id);
         h.opt_u64(self.app_id);
-        h.opt_str(self.property_name.as_deref());
-        h.opt_str(self.property_value.as_deref());
-        h.opt_str(self.change_flag.as_deref());
+        h.opt_str(self.property_name);
+        h.opt_str(self.property_value);
+        h.opt_str(self.change_flag);
         match &self.association {
             Some(a) => {
                 h.update([1]);
-                h.opt_str(a.association_type.as_deref());
-                h.opt_str(a.from_object_id.as_deref());
-                h.opt_str(a.to_object_id.as_deref());
+                h.opt_str(a.association_type);
+                h.opt_str(a.from_object_id);
+                h.opt_str(a.to_object_id);
                 h.opt_u64(a.association_removed.map(u64::from));
                 h.opt_u64(a.is_primary_association.map(u64::from));
             }
@@ -190,30 +188,47 @@ impl SyncEvent {
         match &self.merge {
             Some(m) => {
                 h.update([1]);
-                h.opt_str(m.primary_object_id.as_deref());
+                h.opt_str(m.primary_object_id);
                 h.opt_u64(Some(m.merged_object_ids.len() as u64));
-                m.merged_object_ids.iter().for_each(|id| h.bytes(id.as_bytes()));
-                h.opt_str(m.new_object_id.as_deref());
+                m.merged_object_ids.for_each(|id| h.bytes(id.as_bytes()));
+                h.opt_str(m.new_object_id);
             }
             None => h.update([0]),
         }
         h.finish_hex()
     }
 
+    /// Group id, dedup id and body together (`scratch` is reused across calls).
+    pub(crate) fn to_sqs_message(&self, scratch: &mut Vec<u8>) -> SqsMessage {
+        SqsMessage {
+            group_id: self.message_group_id(scratch),
+            deduplication_id: self.deduplication_id(scratch),
+            body: crate::body::write_body(self),
+        }
+    }
+}
+
+impl SyncEvent {
+    /// MessageGroupId: one group per (source, portal, object type, object id); always valid for SQS.
+    pub fn message_group_id(&self) -> String {
+        self.view().message_group_id(&mut Vec::new())
+    }
+
+    /// MessageDeduplicationId: stable across HubSpot redeliveries of the same event (64 lowercase hex chars).
+    pub fn deduplication_id(&self) -> String {
+        self.view().deduplication_id(&mut Vec::with_capacity(320))
+    }
+
     /// The versioned JSON message body.
     /// Written by a dedicated writer that produces exactly `serde_json::to_string(self)` (see `body.rs`); it cannot
     /// fail, the `Result` is kept for API stability.
     pub fn to_sqs_body(&self) -> Result<String, BodyError> {
-        Ok(crate::body::write_body(self))
+        Ok(crate::body::write_body(&self.view()))
     }
 
     /// Group id, dedup id and body together.
     pub fn to_sqs_message(&self) -> Result<SqsMessage, BodyError> {
-        Ok(SqsMessage {
-            group_id: self.message_group_id(),
-            deduplication_id: self.deduplication_id(),
-            body: self.to_sqs_body()?,
-        })
+        Ok(self.view().to_sqs_message(&mut Vec::with_capacity(320)))
     }
 
     /// Reads a message body written by [`SyncEvent::to_sqs_body`]; rejects other schema versions.
@@ -235,7 +250,7 @@ mod tests {
 
     /// The original `format!`-based group id, kept as the reference for the buffer-based one.
     fn reference_group_id(e: &SyncEvent) -> String {
-        let source = source_name(e);
+        let source = crate::body::source_name(e.source);
         let object_type = match (e.object_type, e.object_type_id.as_deref()) {
             (ObjectType::Unknown, Some(type_id)) => format!("unknown-{type_id}"),
             (t, _) => t.as_str().to_owned(),
@@ -244,7 +259,8 @@ mod tests {
         if is_valid_sqs_id(&id) {
             return id;
         }
-        let mut h = IdentityHasher::new();
+        let mut buf = Vec::new();
+        let mut h = IdentityHasher::new(&mut buf);
         h.bytes(object_type.as_bytes());
         h.bytes(e.object_id.as_bytes());
         format!("{source}:{}:h:{}", e.portal_id, h.finish_hex())
