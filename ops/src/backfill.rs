@@ -60,6 +60,22 @@ impl Filter {
     }
 }
 
+/// The in-scope deals (HubSpot search pages, scope checked locally) passing `filter`, in id order.
+pub async fn select(
+    hs: &hubspot::HubSpotClient,
+    settings: &crate::settings::SyncSettings,
+    filter: &Filter,
+    pacers: &crate::reconcile::Pacers,
+    progress: &mut dyn FnMut(String),
+) -> Result<Vec<String>, OpsError> {
+    let deals = crate::reconcile::source::scope_candidates(hs, settings, Filter::PROPERTIES, pacers, progress).await?;
+    let in_scope: Vec<hubspot::CrmObject> = deals
+        .into_iter()
+        .filter(|d| deal_mapping::in_scope(d, &settings.mapping))
+        .collect();
+    Ok(filter.apply(&in_scope))
+}
+
 /// One enqueued (or, in a dry run, planned) event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -276,13 +276,7 @@ pub async fn backfill(args: BackfillArgs, sqs: &Sqs, sel: &Selection, json: bool
             hubspot: Arc::new(Pacer::new("HubSpot requests", args.hubspot.hubspot_rate, None)),
             partner_central: Arc::new(Pacer::new("Partner Central reads", 0.0, Some(0))),
         };
-        let deals =
-            reconcile::source::scope_candidates(&hs, &settings, Filter::PROPERTIES, &pacers, &mut eprint_line).await?;
-        let in_scope: Vec<hubspot::CrmObject> = deals
-            .into_iter()
-            .filter(|d| deal_mapping::in_scope(d, &settings.mapping))
-            .collect();
-        filter.apply(&in_scope)
+        crate::backfill::select(&hs, &settings, &filter, &pacers, &mut eprint_line).await?
     } else {
         let mut ids = args.deals.clone();
         ids.truncate(args.limit.unwrap_or(usize::MAX));
