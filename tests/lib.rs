@@ -77,6 +77,12 @@ fn resolve_ref(template: &Value, id: &str) -> Result<String, Unresolved> {
             name("Name")
         )),
         "AWS::ApiGateway::RestApi" => Ok("a1b2c3d4e5".to_owned()),
+        // A generated bucket name: lowercase `<stack name, truncated>-<logical id>-<suffix>`, at most 63 characters.
+        "AWS::S3::Bucket" => Ok(props
+            .get("BucketName")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("hubspot-sync-async-{}-1a2b3c4d5e6f", id.to_lowercase()))),
         "AWS::SNS::Topic" => Ok(format!("arn:aws:sns:{REGION}:{ACCOUNT}:{}", name("TopicName"))),
         "AWS::Lambda::Function" | "AWS::IAM::Role" | "AWS::Logs::LogGroup" => Ok(name("FunctionName")),
         other => Err(Unresolved(format!("Ref to {other}"))),

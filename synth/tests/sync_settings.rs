@@ -246,15 +246,33 @@ fn shadow_bucket_is_private_tls_only_expiring_and_write_only_under_shadow() {
 }
 
 #[test]
+fn at_most_ten_solutions() {
+    let ids: Vec<String> = (1..=11).map(|i| format!("S-{i:07}")).collect();
+    let msgs = messages(&with_sync(&format!("  solutions: [{}]", ids.join(", "))));
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert!(
+        msgs[0].contains("sync.solutions") && msgs[0].contains("11 solutions"),
+        "{msgs:?}"
+    );
+    parse(&with_sync(&format!("  solutions: [{}]", ids[..10].join(", "))));
+}
+
+#[test]
 fn an_environment_over_4_kb_fails_the_synth_naming_the_function() {
-    let ids: Vec<String> = (0..300).map(|i| format!("S-{i:07}")).collect();
-    let cfg = parse(&with_sync(&format!("  solutions: [{}]", ids.join(", "))));
-    let err = synth_env(&cfg, Format::Yaml).unwrap_err().to_string();
+    // A stage map of n extra stages: each becomes a pipelines.default entry with its default SalesActivities.
+    let stages = |n: usize| {
+        let extra: String = (0..n)
+            .map(|i| format!("    custom_stage_{i:03}: Qualified\n"))
+            .collect();
+        parse(&production_text().replace(
+            "    closedlost: Closed Lost\n",
+            &format!("    closedlost: Closed Lost\n{extra}"),
+        ))
+    };
+    let err = synth_env(&stages(60), Format::Yaml).unwrap_err().to_string();
     assert!(
         err.contains("LAMBDA5") && err.contains("EventProcessorFunction") && err.contains("SYNC_SETTINGS"),
         "{err}"
     );
-    // 100 solutions still fit.
-    let cfg = parse(&with_sync(&format!("  solutions: [{}]", ids[..100].join(", "))));
-    synth_env(&cfg, Format::Yaml).unwrap();
+    synth_env(&stages(20), Format::Yaml).unwrap();
 }

@@ -275,6 +275,9 @@ fn is_solution_id(id: &str) -> bool {
         .is_some_and(|digits| (1..=19).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Most solutions one opportunity can be associated with (deal-mapping's `MAX_SOLUTIONS`).
+const MAX_SOLUTIONS: usize = 10;
+
 /// The migration settings of the `sync` section.
 fn validate_sync(s: &SyncConfig, bad: &mut impl FnMut(&str, String)) {
     match (s.mode, s.canary_live_percent) {
@@ -289,6 +292,15 @@ fn validate_sync(s: &SyncConfig, bad: &mut impl FnMut(&str, String)) {
     }
     if s.hubspot_app_id == Some(0) {
         bad("sync.hubspot_app_id", "app id 0 is invalid".to_owned());
+    }
+    if s.solutions.len() > MAX_SOLUTIONS {
+        bad(
+            "sync.solutions",
+            format!(
+                "{} solutions; Partner Central associates at most {MAX_SOLUTIONS} with an opportunity",
+                s.solutions.len()
+            ),
+        );
     }
     let mut seen = std::collections::BTreeSet::new();
     for (i, id) in s.solutions.iter().enumerate() {

@@ -293,7 +293,8 @@ pub struct SyncConfig {
     /// The sync's own HubSpot app id: webhook events caused by the sync's own writes carry it and are skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hubspot_app_id: Option<u64>,
-    /// Partner Central solution ids (`S-` and 1..=19 digits) associated with every opportunity created.
+    /// Partner Central solution ids (`S-` and 1..=19 digits, at most 10, no repeats) associated with every opportunity
+    /// created.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub solutions: Vec<String>,
     /// HubSpot deal property names of the link and status properties (defaults: the previous system's).
