@@ -247,10 +247,10 @@ impl Esm {
                 && let Some(deal_id) = bodies.get(r.meta.message_id.as_str()).and_then(|b| deal_of(*b))
                 && let Some(opportunity_id) = self.writeback.opportunity_id(&deal_id).await
             {
-                self.sink.emit(Progress::WrittenBack {
+                self.sink.emit(Progress::DealSynced {
                     deal_id,
                     opportunity_id,
-                    created: action == "created",
+                    action: action.to_string(),
                 });
             }
         }

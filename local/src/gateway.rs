@@ -279,6 +279,10 @@ async fn handle(
         Ok(b) => b,
         Err(_) => return gateway_error(StatusCode::PAYLOAD_TOO_LARGE, "Request Too Long", &id),
     };
+    state.sink.emit(Progress::WebhookReceived {
+        request_id: id.clone(),
+        bytes: body.len(),
+    });
     let now = now_ms();
     let event = to_proxy_request(
         &parts.method,

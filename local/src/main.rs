@@ -62,6 +62,10 @@ fn options(args: &Args, moto_endpoint: &str) -> anyhow::Result<Options> {
     if let Some(secret) = env("LOCAL_WEBHOOK_SECRET") {
         o.webhook_secret = secret;
     }
+    if let Some(port) = env("LOCAL_WEBHOOK_PORT") {
+        o.webhook_port = port.parse().context("LOCAL_WEBHOOK_PORT must be a port number")?;
+    }
+    o.public_url = env("LOCAL_WEBHOOK_PUBLIC_URL");
     if let Some(token) = env("LOCAL_HUBSPOT_TOKEN") {
         o.hubspot = HubSpotTarget::Real {
             base_url: env("LOCAL_HUBSPOT_API_BASE_URL").unwrap_or_else(|| "https://api.hubapi.com".to_owned()),
@@ -104,6 +108,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     println!("moto: {}", moto.endpoint());
     let mut pipeline = Pipeline::start(options).await.context("starting the pipeline")?;
     println!("webhook endpoint: POST {}", pipeline.webhook_url());
+    if pipeline.public_url() != pipeline.webhook_url() {
+        println!("signatures verified for the public URL {}", pipeline.public_url());
+    }
     println!("queue: {}  DLQ: {}", pipeline.queues.url, pipeline.queues.dlq_url);
     if let Some(h) = &pipeline.hubspot {
         println!("HubSpot (local): {}  deal {} seeded", h.base_url(), sample::DEAL_ID);

@@ -68,6 +68,11 @@ pub struct Options {
     pub max_receive_count: u32,
     /// The HubSpot app's client secret, which signs webhooks.
     pub webhook_secret: String,
+    /// Port of the local API Gateway on 127.0.0.1 (0 = any free port).
+    pub webhook_port: u16,
+    /// The URL HubSpot calls, when it differs from the local one (a tunnel to the local endpoint); signatures are
+    /// verified against it.
+    pub public_url: Option<String>,
     /// Portal allow-list of the receipt (`HUBSPOT_PORTAL_IDS`); empty = all.
     pub portal_ids: Vec<u64>,
     /// HubSpot target.
@@ -91,6 +96,8 @@ impl Options {
             visibility_timeout_secs: 10,
             max_receive_count: 3,
             webhook_secret: "local-webhook-client-secret".to_owned(),
+            webhook_port: 0,
+            public_url: None,
             portal_ids: Vec::new(),
             hubspot: HubSpotTarget::Local,
             partner_central: PartnerCentralTarget::Local,
@@ -149,6 +156,7 @@ pub struct Pipeline {
     /// SDK configuration (moto for SQS and Secrets Manager).
     pub sdk: SdkConfig,
     gateway: Gateway,
+    public_url: String,
     webhook_secret: String,
     stop: watch::Sender<bool>,
     poller: Option<JoinHandle<()>>,
@@ -218,8 +226,11 @@ impl Pipeline {
         let token_arn = put_secret(&sdk, &format!("{name}/hubspot-token"), &hubspot_token).await?;
 
         // The receipt: bind first, because the signed public URL contains the port.
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
-        let public_url = format!("http://{}{}", listener.local_addr()?, crate::gateway::WEBHOOK_PATH);
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.webhook_port)).await?;
+        let public_url = match &options.public_url {
+            Some(url) => url.clone(),
+            None => format!("http://{}{}", listener.local_addr()?, crate::gateway::WEBHOOK_PATH),
+        };
         let portal_ids = options
             .portal_ids
             .iter()
@@ -229,7 +240,7 @@ impl Pipeline {
         let receipt_env = HashMap::from([
             (webhook_receipt::config::ENV_QUEUE_URL, queues.url.clone()),
             (webhook_receipt::config::ENV_SECRET_ARN, webhook_secret_arn),
-            (webhook_receipt::config::ENV_PUBLIC_URL, public_url),
+            (webhook_receipt::config::ENV_PUBLIC_URL, public_url.clone()),
             (webhook_receipt::config::ENV_PORTAL_IDS, portal_ids),
         ]);
         let receipt_config = webhook_receipt::Config::from_lookup(|k| receipt_env.get(k).cloned())
@@ -294,6 +305,7 @@ impl Pipeline {
             queues,
             sdk,
             gateway,
+            public_url,
             webhook_secret: options.webhook_secret,
             stop,
             poller: Some(poller),
@@ -306,14 +318,20 @@ impl Pipeline {
         self.gateway.webhook_url()
     }
 
-    /// Posts `body` signed with the webhook secret (HubSpot v3, timestamp now), as HubSpot does.
+    /// The URL signatures are computed over (the local URL unless a public URL was configured).
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// Posts `body` to the local endpoint, signed with the webhook secret for the public URL (HubSpot v3,
+    /// timestamp now), as HubSpot does.
     pub async fn post_signed(&self, body: &str) -> Result<WebhookResponse, reqwest::Error> {
         let url = self.webhook_url();
         let mut request = self.http.post(&url).header("content-type", "application/json").header(
             "user-agent",
             "HubSpot Connect 2.0 (http://dev.hubspot.com/) (local-pipeline)",
         );
-        for (name, value) in sample::signature_headers(&self.webhook_secret, &url, body, now_ms()) {
+        for (name, value) in sample::signature_headers(&self.webhook_secret, &self.public_url, body, now_ms()) {
             request = request.header(name, value);
         }
         let response = request.body(body.to_owned()).send().await?;

@@ -7,6 +7,13 @@ use std::sync::{Arc, Mutex};
 /// One step of the pipeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Progress {
+    /// A webhook request reached the local API Gateway (before the receipt runs).
+    WebhookReceived {
+        /// API Gateway request id.
+        request_id: String,
+        /// Body size in bytes.
+        bytes: usize,
+    },
     /// A webhook request reached the local API Gateway and the receipt answered.
     Webhook {
         /// API Gateway request id.
@@ -46,14 +53,14 @@ pub enum Progress {
         /// True when the record goes back to the queue (listed in batchItemFailures).
         retried: bool,
     },
-    /// A deal's Partner Central opportunity id was found written back on the deal after a processed record.
-    WrittenBack {
+    /// A deal record was processed and the deal carries its opportunity id (read back from HubSpot).
+    DealSynced {
         /// HubSpot deal id.
         deal_id: String,
         /// Opportunity id on the deal.
         opportunity_id: String,
-        /// Whether this run created the opportunity (action `created`).
-        created: bool,
+        /// The processor's action: `created` (opportunity created, id written back), `updated`, `unchanged`.
+        action: String,
     },
     /// The batch response was applied: acknowledged records deleted, the rest left to reappear.
     Acknowledged {
@@ -78,6 +85,12 @@ pub enum Progress {
 impl fmt::Display for Progress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::WebhookReceived { request_id, bytes } => {
+                write!(
+                    f,
+                    "webhook received: POST /async/webhook, {bytes} bytes (request {request_id})"
+                )
+            }
             Self::Webhook {
                 request_id,
                 status,
@@ -114,16 +127,18 @@ impl fmt::Display for Progress {
                     "  #{invocation} record {message_id} [{group}, receive {receive_count}] {event_type}: {outcome} ({detail}) {next}"
                 )
             }
-            Self::WrittenBack {
+            Self::DealSynced {
                 deal_id,
                 opportunity_id,
-                created,
-            } => {
-                if *created {
-                    write!(f, "opportunity {opportunity_id} created in Partner Central; ")?;
-                }
-                write!(f, "opportunity id {opportunity_id} written back to deal {deal_id}")
-            }
+                action,
+            } => match action.as_str() {
+                "created" => write!(
+                    f,
+                    "opportunity {opportunity_id} created in Partner Central; id written back to deal {deal_id}"
+                ),
+                "unchanged" => write!(f, "deal {deal_id} already in sync with opportunity {opportunity_id}"),
+                other => write!(f, "opportunity {opportunity_id} {other} from deal {deal_id}"),
+            },
             Self::Acknowledged {
                 invocation,
                 deleted,
