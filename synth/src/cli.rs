@@ -3,7 +3,9 @@
 //! * `synth --env production` writes `out/production/<stack>.template.yaml` and `RUNBOOK.md` and prints a summary.
 //! * `--all` synthesizes every environment under `stacks/`; `--format json` writes JSON.
 //! * `--diff` writes nothing and compares with the committed snapshots (`snapshots/<env>-<stack>.snap`): exit 0
-//!   clean, 2 differences.
+//!   clean, 2 differences. `--diff --summary markdown` prints the same comparison as a Markdown summary (a table per
+//!   environment and stack, then details; replacements and destructive changes flagged) for CI to publish on a pull
+//!   request.
 //!
 //! Paths default to the workspace this binary was built from (`<workspace>/stacks`, `<workspace>/out`,
 //! `<workspace>/snapshots`), so the command behaves the same from any working directory.
@@ -17,6 +19,7 @@ use clap::Parser;
 use crate::env::{list_envs, load_env};
 use crate::error::{SynthError, SynthErrors};
 use crate::render::{EnvOutput, Format, synth_env};
+use crate::summary::{StackDiff, TextDrift};
 
 /// Exit code: differences found by `--diff`.
 pub const EXIT_DIFF: u8 = 2;
@@ -43,12 +46,24 @@ pub struct Args {
     /// Compare with the committed snapshots instead of writing files (exit 2 on differences).
     #[arg(long)]
     pub diff: bool,
+    /// With `--diff`: `text` (default) or `markdown` (the pull-request summary).
+    #[arg(long, value_enum, requires = "diff")]
+    pub summary: Option<SummaryFormat>,
     /// Directory of environment files (default: `<workspace>/stacks`).
     #[arg(long)]
     pub stacks_dir: Option<PathBuf>,
     /// Directory of committed snapshots (default: `<workspace>/snapshots`).
     #[arg(long)]
     pub snapshots_dir: Option<PathBuf>,
+}
+
+/// Format of the `--diff` report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryFormat {
+    /// Per stack, the semantic diff as text.
+    Text,
+    /// A Markdown summary (table plus details) for pull requests.
+    Markdown,
 }
 
 /// The workspace root this crate was built in.
@@ -109,43 +124,74 @@ pub fn snapshot_name(env: &str, file: &str) -> String {
     format!("{env}-{stem}")
 }
 
-fn diff_env(out: &EnvOutput, snapshots: &Path, w: &mut impl Write) -> anyhow::Result<bool> {
-    let mut differs = false;
-    for (key, new) in &out.values {
+/// Compares one environment with its snapshots.
+fn compare_env(out: &EnvOutput, snapshots: &Path) -> anyhow::Result<(Vec<StackDiff>, Vec<TextDrift>)> {
+    let mut stacks = Vec::new();
+    for s in &out.stacks {
+        let Some(new) = out.values.get(s.key) else {
+            continue;
+        };
+        let key = s.key;
         let path = snapshots.join(format!(
             "{}.snap",
             snapshot_name(&out.env, &format!("{key}.template.yaml"))
         ));
-        let old: serde_json::Value = match std::fs::read_to_string(&path) {
-            Ok(text) => serde_yaml::from_str(strip_snapshot_header(&text))
-                .with_context(|| format!("parsing {}", path.display()))?,
-            Err(_) => {
-                writeln!(
-                    w,
-                    "{}/{key}: no committed snapshot {}; every resource is new",
-                    out.env,
-                    path.display()
-                )?;
-                serde_json::json!({})
-            }
+        let (old, new_stack) = match std::fs::read_to_string(&path) {
+            Ok(text) => (
+                serde_yaml::from_str(strip_snapshot_header(&text))
+                    .with_context(|| format!("parsing {}", path.display()))?,
+                false,
+            ),
+            Err(_) => (serde_json::json!({}), true),
         };
-        let d = cfn_checks::diff::diff_templates(&old, new);
-        if d.is_empty() {
-            writeln!(w, "{}/{key}: no changes", out.env)?;
-        } else {
-            differs = true;
-            writeln!(w, "{}/{key}:\n{d}", out.env)?;
-        }
+        stacks.push(StackDiff {
+            env: out.env.clone(),
+            stack: key.to_owned(),
+            new_stack,
+            diff: cfn_checks::diff::diff_templates(&old, new),
+        });
     }
+    let mut texts = Vec::new();
     for f in out.files.iter().filter(|f| f.name.ends_with(".md")) {
         let path = snapshots.join(format!("{}.snap", snapshot_name(&out.env, &f.name)));
         let old = std::fs::read_to_string(&path).unwrap_or_default();
         if strip_snapshot_header(&old).trim_end() != f.contents.trim_end() {
-            differs = true;
-            writeln!(w, "{}/{}: text differs from {}", out.env, f.name, path.display())?;
+            texts.push(TextDrift {
+                env: out.env.clone(),
+                file: f.name.clone(),
+            });
         }
     }
-    Ok(differs)
+    Ok((stacks, texts))
+}
+
+/// The text report of [`compare_env`]'s results.
+fn write_text(stacks: &[StackDiff], texts: &[TextDrift], snapshots: &Path, w: &mut impl Write) -> std::io::Result<()> {
+    for s in stacks {
+        if s.new_stack {
+            let path = snapshots.join(format!(
+                "{}.snap",
+                snapshot_name(&s.env, &format!("{}.template.yaml", s.stack))
+            ));
+            writeln!(
+                w,
+                "{}/{}: no committed snapshot {}; every resource is new",
+                s.env,
+                s.stack,
+                path.display()
+            )?;
+        }
+        if s.diff.is_empty() {
+            writeln!(w, "{}/{}: no changes", s.env, s.stack)?;
+        } else {
+            writeln!(w, "{}/{}:\n{}", s.env, s.stack, s.diff)?;
+        }
+    }
+    for t in texts {
+        let path = snapshots.join(format!("{}.snap", snapshot_name(&t.env, &t.file)));
+        writeln!(w, "{}/{}: text differs from {}", t.env, t.file, path.display())?;
+    }
+    Ok(())
 }
 
 /// Writes the files of one environment; returns the paths written.
@@ -198,10 +244,17 @@ pub fn run(args: &Args, w: &mut impl Write) -> anyhow::Result<u8> {
             .snapshots_dir
             .clone()
             .unwrap_or_else(|| workspace_root().join("snapshots"));
-        let mut differs = false;
+        let (mut stacks, mut texts) = (Vec::new(), Vec::new());
         for o in &outputs {
-            differs |= diff_env(o, &snapshots, w)?;
+            let (s, t) = compare_env(o, &snapshots)?;
+            stacks.extend(s);
+            texts.extend(t);
         }
+        match args.summary.unwrap_or(SummaryFormat::Text) {
+            SummaryFormat::Text => write_text(&stacks, &texts, &snapshots, w)?,
+            SummaryFormat::Markdown => w.write_all(crate::summary::markdown(&stacks, &texts).as_bytes())?,
+        }
+        let differs = !texts.is_empty() || stacks.iter().any(|s| s.new_stack || !s.diff.is_empty());
         return Ok(if differs { EXIT_DIFF } else { 0 });
     }
     let dir = args.out.clone().unwrap_or_else(|| workspace_root().join("out"));

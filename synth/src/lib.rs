@@ -5,7 +5,7 @@
 //! * [`env`](mod@env): the environment files under `stacks/` and the names derived from them.
 //! * [`stacks`]: the three stacks (`async-architecture`, `monitoring`, `partner-central-access`).
 //! * [`render`]: YAML/JSON output, limits, the runbook, and whole-environment synthesis.
-//! * [`cli`]: the `synth` command line (kept out of `main.rs`).
+//! * [`cli`]: the `synth` command line (kept out of `main.rs`); [`summary`]: the Markdown `--diff` summary.
 
 pub mod cfn;
 pub mod constructs;
@@ -16,4 +16,5 @@ pub use error::{SynthError, SynthErrors};
 pub mod cli;
 pub mod render;
 pub mod stacks;
+pub mod summary;
 pub mod text;

@@ -169,3 +169,74 @@ fn diff_is_clean_against_committed_snapshots_and_exits_2_on_changes() {
     assert!(text.contains("SyncEvents") && text.contains("Api4xxAlarm"), "{text}");
     assert!(text.to_lowercase().contains("replace"), "{text}");
 }
+
+#[test]
+fn markdown_summary_tables_every_stack_and_flags_replacements() {
+    let out = synth(&common::root(), &["--all", "--diff", "--summary", "markdown"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("No drift"), "{text}");
+    assert_eq!(text.matches("| up to date |").count(), 9, "{text}");
+
+    // production: the queue renamed (replacement of a stateful resource), an output and a runbook line changed;
+    // staging: no snapshot of monitoring.
+    let snaps = common::scratch("md-snaps");
+    for entry in std::fs::read_dir(common::root().join("snapshots")).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_owned();
+        if name == "staging-monitoring.snap" {
+            continue;
+        }
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        if name == "production-async-architecture.snap" {
+            text = text.replace(
+                "QueueName: hubspot-sync-events-production.fifo",
+                "QueueName: old-events-production.fifo",
+            );
+        }
+        if name == "production-RUNBOOK.snap" {
+            text.push_str("\nan old line\n");
+        }
+        std::fs::write(snaps.join(name), text).unwrap();
+    }
+    let out = synth(
+        &common::root(),
+        &[
+            "--env",
+            "production",
+            "--env",
+            "staging",
+            "--diff",
+            "--summary",
+            "markdown",
+            "--snapshots-dir",
+            snaps.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("## "), "{text}");
+    assert!(
+        text.contains("| production | async-architecture | 0 | 0 |") && text.contains("| drift |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| staging | monitoring | 1 | 0 | 0 | 0 | 0 | missing |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| production | RUNBOOK.md |") && text.contains("text drift"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "- **REPLACEMENT**: `SyncEvents` (AWS::SQS::Queue) is replaced and its data is lost: `Properties/QueueName`"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("### production / async-architecture"), "{text}");
+    assert!(text.contains("`Properties/QueueName`"), "{text}");
+    // Markdown without --diff is a usage error.
+    let out = synth(&common::root(), &["--all", "--summary", "markdown"]);
+    assert!(!out.status.success());
+}
