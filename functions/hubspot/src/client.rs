@@ -11,12 +11,15 @@ use serde::de::DeserializeOwned;
 use crate::config::ClientConfig;
 use crate::error::{ApiError, ApiErrorBody, HubSpotError};
 use crate::retry::{Outcome, RetryPolicy};
+use crate::shadow::{WriteLog, WriteMode};
 use crate::stats::ClientStats;
 
 /// A HubSpot CRM client; cheap to clone (clones share the connection pool and stats). Build it once per cold start.
+/// In [`WriteMode::Shadow`] reads are sent as usual and writes are only recorded (see [`HubSpotClient::shadow`]).
 #[derive(Clone)]
 pub struct HubSpotClient {
     inner: Arc<Inner>,
+    mode: WriteMode,
 }
 
 struct Inner {
@@ -32,6 +35,7 @@ impl std::fmt::Debug for HubSpotClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HubSpotClient")
             .field("base_url", &self.inner.base_url)
+            .field("shadow", &self.mode.is_shadow())
             .finish_non_exhaustive()
     }
 }
@@ -99,7 +103,22 @@ impl HubSpotClient {
                 request_timeout: config.request_timeout,
                 stats: ClientStats::default(),
             }),
+            mode: config.write_mode,
         })
+    }
+
+    /// A shadow twin of this client: same connection pool, token and stats; reads are sent, writes are recorded
+    /// into `log` instead.
+    pub fn shadow(&self, log: WriteLog) -> HubSpotClient {
+        HubSpotClient {
+            inner: Arc::clone(&self.inner),
+            mode: WriteMode::Shadow(log),
+        }
+    }
+
+    /// The write mode of this client.
+    pub fn write_mode(&self) -> &WriteMode {
+        &self.mode
     }
 
     /// The base URL in use.

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::retry::RetryPolicy;
+use crate::shadow::WriteMode;
 
 /// The public HubSpot API.
 pub const DEFAULT_BASE_URL: &str = "https://api.hubapi.com";
@@ -47,6 +48,8 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// `User-Agent` header.
     pub user_agent: String,
+    /// Live (default) or shadow (writes recorded in a [`crate::WriteLog`], not sent).
+    pub write_mode: WriteMode,
 }
 
 impl ClientConfig {
@@ -59,6 +62,7 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             user_agent: concat!("hubspot-ace-sync/", env!("CARGO_PKG_VERSION")).to_owned(),
+            write_mode: WriteMode::Live,
         }
     }
 
@@ -91,6 +95,12 @@ impl ClientConfig {
     /// Sets the connect timeout.
     pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the write mode (live, or shadow recording into a [`crate::WriteLog`]).
+    pub fn with_write_mode(mut self, mode: WriteMode) -> Self {
+        self.write_mode = mode;
         self
     }
 }

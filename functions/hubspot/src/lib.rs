@@ -8,6 +8,8 @@
 //! - Typed errors ([`HubSpotError`]) keeping HubSpot's `category`, `correlationId`, `message`, status and policy, with
 //!   [`HubSpotError::class`] / [`HubSpotError::is_transient`] for the processor's retry-or-ack decision.
 //! - Per-operation counters and latency ([`ClientStats`]). Tokens and property values are never logged.
+//! - Shadow write mode ([`WriteMode`], [`HubSpotClient::shadow`]): reads are sent, writes (deal PATCH, note create)
+//!   are recorded as [`PlannedWrite`]s in a shared [`WriteLog`] and not sent.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), hubspot::HubSpotError> {
@@ -25,6 +27,7 @@ mod error;
 mod model;
 mod ops;
 mod retry;
+pub mod shadow;
 mod stats;
 
 pub use client::HubSpotClient;
@@ -37,4 +40,5 @@ pub use model::{
 };
 pub use ops::{BATCH_READ_LIMIT, NOTE_BODY_MAX_CHARS, NOTE_TO_DEAL_TYPE_ID};
 pub use retry::RetryPolicy;
+pub use shadow::{API_HUBSPOT, API_PARTNER_CENTRAL, PlannedWrite, WriteLog, WriteMode};
 pub use stats::{ClientStats, OperationStats};

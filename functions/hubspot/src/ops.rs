@@ -1,6 +1,6 @@
 //! HubSpot CRM operations used by the sync: object reads with associations (one request), batch reads, deal
 //! updates, note creation with its deal association (one request), company-to-deal associations (v4, paged) and
-//! deal search (paged).
+//! deal search (paged). In shadow mode the two writes (PATCH, note create) are recorded instead of sent.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use crate::client::{Call, HubSpotClient, encode};
 use crate::error::HubSpotError;
 use crate::model::{BatchRead, BatchResponse, CrmObject, ObjectType, SearchPage, SearchRequest, V4AssociationPage};
+use crate::shadow::{API_HUBSPOT, PlannedWrite, stable_hash};
 
 /// HubSpot's note → deal association type id.
 pub const NOTE_TO_DEAL_TYPE_ID: u32 = 214;
@@ -30,6 +31,31 @@ fn check_id(operation: &str, id: &str) -> Result<(), HubSpotError> {
             operation: operation.to_owned(),
             message: format!("object id {id:?} is not numeric"),
         })
+    }
+}
+
+/// The singular object name used in shadow operation names (`PATCH deal`).
+fn singular(object_type: ObjectType) -> &'static str {
+    match object_type {
+        ObjectType::Contacts => "contact",
+        ObjectType::Companies => "company",
+        ObjectType::Deals => "deal",
+        ObjectType::Notes => "note",
+    }
+}
+
+/// What a shadow write returns: the object id with the written properties (and `hs_object_id`), as HubSpot's
+/// PATCH/POST answer lists them; no timestamps (nothing was stored).
+fn shadow_object(id: &str, properties: impl Iterator<Item = (String, String)>) -> CrmObject {
+    let mut props: BTreeMap<String, Option<String>> = properties.map(|(k, v)| (k, Some(v))).collect();
+    props.insert("hs_object_id".to_owned(), Some(id.to_owned()));
+    CrmObject {
+        id: id.to_owned(),
+        properties: props,
+        created_at: None,
+        updated_at: None,
+        archived: false,
+        associations: BTreeMap::new(),
     }
 }
 
@@ -145,11 +171,24 @@ impl HubSpotClient {
                 message: "no properties to update".into(),
             });
         }
+        let request = json!({ "properties": properties });
+        if let Some(log) = self.write_mode().log() {
+            log.record(PlannedWrite {
+                api: API_HUBSPOT.to_owned(),
+                operation: format!("PATCH {}", singular(object_type)),
+                target: id.to_owned(),
+                request,
+            });
+            return Ok(shadow_object(
+                id,
+                properties.iter().map(|(k, v)| (k.clone(), v.clone())),
+            ));
+        }
         let call = Call {
             operation,
             method: Method::PATCH,
             path: format!("/crm/v3/objects/{object_type}/{id}"),
-            body: json_body(&json!({ "properties": properties })),
+            body: json_body(&request),
             idempotent: true,
         };
         Ok(self.execute_json(call).await?.1)
@@ -193,6 +232,21 @@ impl HubSpotClient {
                 "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": NOTE_TO_DEAL_TYPE_ID}],
             }],
         });
+        if let Some(log) = self.write_mode().log() {
+            let seed = format!("{deal_id}\n{timestamp}\n{body}");
+            let note_id = (stable_hash(seed.as_bytes()) % 100_000_000_000).to_string();
+            log.record(PlannedWrite {
+                api: API_HUBSPOT.to_owned(),
+                operation: "create note".to_owned(),
+                target: deal_id.to_owned(),
+                request,
+            });
+            let properties = [("hs_timestamp", timestamp), ("hs_note_body", body)];
+            return Ok(shadow_object(
+                &note_id,
+                properties.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())),
+            ));
+        }
         let call = Call {
             operation,
             method: Method::POST,

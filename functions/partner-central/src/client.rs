@@ -1,7 +1,9 @@
 //! The Partner Central client: one method per operation the sync uses, every write behind the per-instance
 //! [`WriteLimiter`], every call counted in [`Metrics`], every error converted to a classified [`PcError`].
 //! `update_with_retry` implements Get -> merge -> Update with the current LastModifiedDate, re-getting and
-//! re-merging on ConflictException up to a bound.
+//! re-merging on ConflictException up to a bound. The client makes its own retries (SDK retry off) so that each
+//! write attempt takes a write-limiter slot; an optional read limiter paces reads. In shadow mode
+//! ([`PartnerCentral::shadow`]) writes are recorded, not sent.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -26,6 +28,9 @@ use crate::error::{AsValidation, PcError, from_sdk};
 use crate::fields::{EditPolicy, NewOpportunity, OpportunityFields, edit_policy};
 use crate::limiter::WriteLimiter;
 use crate::metrics::Metrics;
+use crate::shadow::ShadowHttp;
+use aws_sdk_partnercentralselling::config::retry::RetryConfig;
+use hubspot::shadow::{WriteLog, WriteMode};
 
 /// Result of [`PartnerCentral::update_with_retry`].
 #[derive(Debug, Clone, PartialEq)]
@@ -41,15 +46,31 @@ pub struct UpdateResult {
     pub restricted_to_action_required: bool,
 }
 
-/// Partner Central Selling API client. Cheap to clone (shares the SDK client, limiter and metrics).
+/// Partner Central Selling API client. Cheap to clone (shares the SDK client, limiters and metrics).
 #[derive(Debug, Clone)]
 pub struct PartnerCentral {
     client: Client,
+    /// The SDK client writes go through: `client` in live mode, a [`ShadowHttp`]-backed twin in shadow mode.
+    writer: Client,
+    mode: WriteMode,
     catalog: Catalog,
     limiter: Arc<WriteLimiter>,
+    read_limiter: Option<Arc<WriteLimiter>>,
     metrics: Arc<Metrics>,
     conflict_retries: u32,
+    max_attempts: u32,
+    initial_backoff: Duration,
 }
+
+/// Whether an operation is in the write quota class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Read,
+    Write,
+}
+
+/// Longest wait between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(20);
 
 impl PartnerCentral {
     /// Build from an `SdkConfig` (e.g. `aws_config::load_defaults(..)`) and the settings.
@@ -58,22 +79,65 @@ impl PartnerCentral {
         PartnerCentral::from_client(client, &cfg)
     }
 
-    /// Wrap an already-built SDK client (its retry/endpoint/credentials settings are used as they are).
+    /// Wrap an already-built SDK client. Its endpoint, credentials and timeouts are used as they are; its retry is
+    /// turned off because this client retries itself (`max_attempts`, `initial_backoff`), taking a limiter slot per
+    /// attempt.
     pub fn from_client(client: Client, cfg: &PartnerCentralConfig) -> PartnerCentral {
-        PartnerCentral {
+        let client = Client::from_conf(
+            client
+                .config()
+                .to_builder()
+                .retry_config(RetryConfig::disabled())
+                .build(),
+        );
+        let live = PartnerCentral {
+            writer: client.clone(),
             client,
+            mode: WriteMode::Live,
             catalog: cfg.catalog,
-            limiter: Arc::new(WriteLimiter::new(cfg.write_interval)),
+            limiter: Arc::new(WriteLimiter::new(with_margin(cfg.write_interval))),
+            read_limiter: cfg.read_interval.map(|i| Arc::new(WriteLimiter::new(with_margin(i)))),
             metrics: Arc::new(Metrics::default()),
             conflict_retries: cfg.conflict_retries,
+            max_attempts: cfg.max_attempts.max(1),
+            initial_backoff: cfg.initial_backoff,
+        };
+        match &cfg.write_mode {
+            WriteMode::Live => live,
+            WriteMode::Shadow(log) => live.shadow(log.clone()),
         }
+    }
+
+    /// A shadow twin: same SDK client (connection pool, credentials), limiters and metrics for reads; writes are
+    /// serialized by the SDK exactly as live, recorded into `log` as [`hubspot::PlannedWrite`]s and not sent (no
+    /// write-limiter wait, not counted in [`Metrics`]). A shadow create answers a synthetic opportunity id
+    /// ([`crate::shadow_opportunity_id`]).
+    pub fn shadow(&self, log: WriteLog) -> PartnerCentral {
+        let writer = Client::from_conf(
+            self.client
+                .config()
+                .to_builder()
+                .http_client(ShadowHttp::new(log.clone()))
+                .build(),
+        );
+        PartnerCentral {
+            writer,
+            mode: WriteMode::Shadow(log),
+            ..self.clone()
+        }
+    }
+
+    /// Live, or shadow with its log.
+    pub fn write_mode(&self) -> &WriteMode {
+        &self.mode
     }
 
     pub fn catalog(&self) -> Catalog {
         self.catalog
     }
 
-    /// The underlying SDK client (for operations this layer does not wrap; they bypass limiter and metrics).
+    /// The underlying SDK client (for operations this layer does not wrap; they bypass limiters, retries and
+    /// metrics, and are sent even in shadow mode).
     pub fn sdk(&self) -> &Client {
         &self.client
     }
@@ -82,26 +146,45 @@ impl PartnerCentral {
         &self.metrics
     }
 
-    async fn call<T, E>(
-        &self,
-        operation: &'static str,
-        write: bool,
-        request: impl Future<Output = Result<T, SdkError<E, HttpResponse>>>,
-    ) -> Result<T, PcError>
+    /// Runs one operation with the client's retry: up to `max_attempts` attempts on throttling, 5xx, timeouts and
+    /// network errors, with jittered exponential backoff. Every attempt of a write first takes a write-limiter
+    /// slot (so retries stay within the write quota too); every attempt of a read takes a read-limiter slot when
+    /// one is configured. Shadow writes are answered locally: no limiter, no retry, no metrics.
+    async fn call<T, E, Fut>(&self, operation: &'static str, kind: Kind, send: impl Fn() -> Fut) -> Result<T, PcError>
     where
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + AsValidation + std::error::Error + 'static,
     {
-        let waited = if write {
-            self.limiter.acquire().await
-        } else {
-            Duration::ZERO
+        if kind == Kind::Write && self.mode.is_shadow() {
+            return send().await.map_err(|e| from_sdk(operation, e));
+        }
+        let limiter = match kind {
+            Kind::Write => Some(&self.limiter),
+            Kind::Read => self.read_limiter.as_ref(),
         };
+        let mut waited = Duration::ZERO;
         let start = tokio::time::Instant::now();
-        let result = request.await.map_err(|e| from_sdk(operation, e));
-        let latency = start.elapsed();
+        let mut attempt = 0u32;
+        let result = loop {
+            attempt += 1;
+            if let Some(l) = limiter {
+                waited += l.acquire().await;
+            }
+            let result = send().await.map_err(|e| from_sdk(operation, e));
+            match result {
+                Err(e) if attempt < self.max_attempts && retryable(&e) => {
+                    let delay = backoff(self.initial_backoff, attempt);
+                    tracing::debug!(operation, attempt, delay_ms = delay.as_millis() as u64, error = %e, "retrying");
+                    self.metrics.record_retry(operation);
+                    tokio::time::sleep(delay).await;
+                }
+                other => break other,
+            }
+        };
+        let latency = start.elapsed().saturating_sub(waited);
         self.metrics.record(operation, latency, waited, result.as_ref().err());
         if let Err(e) = &result {
-            tracing::debug!(operation, class = ?e.class(), error = %e, "partner central call failed");
+            tracing::debug!(operation, attempts = attempt, class = ?e.class(), error = %e, "partner central call failed");
         }
         result
     }
@@ -112,9 +195,8 @@ impl PartnerCentral {
             .client
             .get_opportunity()
             .catalog(self.catalog.as_str())
-            .identifier(id)
-            .send();
-        self.call("GetOpportunity", false, req).await
+            .identifier(id);
+        self.call("GetOpportunity", Kind::Read, || req.clone().send()).await
     }
 
     /// CreateOpportunity with the caller's deterministic ClientToken.
@@ -125,7 +207,7 @@ impl PartnerCentral {
     ) -> Result<CreateOpportunityOutput, PcError> {
         let f = new.fields.sanitized();
         let req = self
-            .client
+            .writer
             .create_opportunity()
             .catalog(self.catalog.as_str())
             .client_token(token.as_str())
@@ -140,9 +222,8 @@ impl PartnerCentral {
             .set_life_cycle(f.life_cycle)
             .set_origin(new.origin.clone())
             .set_opportunity_team(new.opportunity_team.clone())
-            .set_tags(new.tags.clone())
-            .send();
-        self.call("CreateOpportunity", true, req).await
+            .set_tags(new.tags.clone());
+        self.call("CreateOpportunity", Kind::Write, || req.clone().send()).await
     }
 
     /// One UpdateOpportunity: sends the complete `fields` (full replacement) with `last_modified_date`.
@@ -154,7 +235,7 @@ impl PartnerCentral {
     ) -> Result<UpdateOpportunityOutput, PcError> {
         let f = fields.sanitized();
         let req = self
-            .client
+            .writer
             .update_opportunity()
             .catalog(self.catalog.as_str())
             .identifier(id)
@@ -167,9 +248,8 @@ impl PartnerCentral {
             .set_opportunity_type(f.opportunity_type)
             .set_marketing(f.marketing)
             .set_software_revenue(f.software_revenue)
-            .set_life_cycle(f.life_cycle)
-            .send();
-        self.call("UpdateOpportunity", true, req).await
+            .set_life_cycle(f.life_cycle);
+        self.call("UpdateOpportunity", Kind::Write, || req.clone().send()).await
     }
 
     /// Get -> `merge(current, fields_of_current)` -> Update with the current LastModifiedDate. On
@@ -246,7 +326,7 @@ impl PartnerCentral {
         let mut token: Option<String> = None;
         for _ in 0..max_pages.max(1) {
             let b = customize(self.client.list_opportunities().catalog(self.catalog.as_str())).set_next_token(token);
-            let page = self.call("ListOpportunities", false, b.send()).await?;
+            let page = self.call("ListOpportunities", Kind::Read, || b.clone().send()).await?;
             out.extend(page.opportunity_summaries);
             token = page.next_token;
             if token.is_none() {
@@ -278,14 +358,15 @@ impl PartnerCentral {
         entity_id: &str,
     ) -> Result<(), PcError> {
         let req = self
-            .client
+            .writer
             .associate_opportunity()
             .catalog(self.catalog.as_str())
             .opportunity_identifier(id)
             .related_entity_type(entity_type)
-            .related_entity_identifier(entity_id)
-            .send();
-        self.call("AssociateOpportunity", true, req).await.map(|_| ())
+            .related_entity_identifier(entity_id);
+        self.call("AssociateOpportunity", Kind::Write, || req.clone().send())
+            .await
+            .map(|_| ())
     }
 
     /// Associate a partner solution (`S-…`) with an opportunity.
@@ -307,7 +388,7 @@ impl PartnerCentral {
             if !statuses.is_empty() {
                 b = b.set_status(Some(statuses.to_vec()));
             }
-            let page = self.call("ListSolutions", false, b.send()).await?;
+            let page = self.call("ListSolutions", Kind::Read, || b.clone().send()).await?;
             out.extend(page.solution_summaries);
             token = page.next_token;
             if token.is_none() {
@@ -324,13 +405,56 @@ impl PartnerCentral {
         submission: AwsSubmission,
     ) -> Result<StartEngagementFromOpportunityTaskOutput, PcError> {
         let req = self
-            .client
+            .writer
             .start_engagement_from_opportunity_task()
             .catalog(self.catalog.as_str())
             .client_token(token.as_str())
             .identifier(id)
-            .aws_submission(submission)
-            .send();
-        self.call("StartEngagementFromOpportunityTask", true, req).await
+            .aws_submission(submission);
+        self.call("StartEngagementFromOpportunityTask", Kind::Write, || req.clone().send())
+            .await
+    }
+}
+
+/// Limiter spacing: the interval plus 5 %, so that the service, which sees arrivals rather than send starts, still
+/// sees at least `interval` between two requests despite latency jitter (measured up to ~10 ms on a loaded
+/// loopback; 50 ms at the 1 s write quota).
+fn with_margin(interval: Duration) -> Duration {
+    interval + interval / 20
+}
+
+/// Errors worth another attempt (what the SDK's standard retry covered): throttling, 5xx, timeouts, network.
+fn retryable(e: &PcError) -> bool {
+    matches!(
+        e,
+        PcError::Throttled { .. } | PcError::ServiceFault { .. } | PcError::Timeout { .. } | PcError::Network { .. }
+    )
+}
+
+/// Wait before attempt `attempt + 1`: `initial * 2^(attempt-1)`, capped at [`MAX_BACKOFF`], scaled by a jitter
+/// factor in [0.5, 1.0).
+fn backoff(initial: Duration, attempt: u32) -> Duration {
+    let base = initial.saturating_mul(1u32 << (attempt - 1).min(16)).min(MAX_BACKOFF);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let jitter = 0.5 + f64::from(nanos % 1000) / 2000.0;
+    base.mul_f64(jitter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_caps() {
+        let initial = Duration::from_millis(100);
+        for attempt in 1..=4u32 {
+            let full = Duration::from_millis(100 * (1 << (attempt - 1)));
+            let d = backoff(initial, attempt);
+            assert!(d >= full / 2 && d < full, "attempt {attempt}: {d:?}");
+        }
+        assert!(backoff(Duration::from_secs(1), 30) <= MAX_BACKOFF);
     }
 }

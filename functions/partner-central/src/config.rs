@@ -11,6 +11,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_sdk_partnercentralselling::config::Region;
 
 use crate::error::PcError;
+use hubspot::shadow::WriteMode;
 
 /// Partner Central is only served from us-east-1.
 pub const PARTNER_CENTRAL_REGION: &str = "us-east-1";
@@ -91,17 +92,24 @@ pub struct PartnerCentralConfig {
     /// `AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING` / `AWS_ENDPOINT_URL` through the `SdkConfig`.
     pub endpoint_url: Option<String>,
     pub assume_role: Option<AssumeRole>,
-    /// SDK standard-retry max attempts (throttling, 5xx, transient network errors). Default 3.
+    /// Attempts per call, first included, for throttling, 5xx, timeouts and network errors. The client retries
+    /// itself (the SDK's retry is off) so every attempt of a write passes the write limiter. Default 3.
     pub max_attempts: u32,
-    /// Initial backoff of the SDK standard retry. Default 1 s (the SDK default).
+    /// Initial backoff between attempts (doubling, with jitter, capped at 20 s). Default 1 s.
     pub initial_backoff: Duration,
-    /// Minimum spacing between writes of this instance. Default 1 s.
+    /// Minimum spacing between write attempts of this instance (retried attempts included); the limiter adds 5 %
+    /// for latency jitter. Default 1 s.
     pub write_interval: Duration,
+    /// Optional minimum spacing between read attempts (Get/List*), e.g. 100 ms for 10 reads/s in reconciliation.
+    /// Default `None`: reads are not limited.
+    pub read_interval: Option<Duration>,
+    /// Live (default) or shadow: writes recorded in a [`crate::WriteLog`] instead of being sent.
+    pub write_mode: WriteMode,
     /// Extra UpdateOpportunity attempts after a ConflictException (re-get, re-merge). Default 3.
     pub conflict_retries: u32,
     /// Per-attempt timeout. Default 10 s.
     pub attempt_timeout: Duration,
-    /// Whole-operation timeout including retries. Default 30 s.
+    /// Timeout of one SDK call (one attempt, since the client retries itself). Default 30 s.
     pub operation_timeout: Duration,
 }
 
@@ -114,6 +122,8 @@ impl PartnerCentralConfig {
             max_attempts: 3,
             initial_backoff: Duration::from_secs(1),
             write_interval: Duration::from_secs(1),
+            read_interval: None,
+            write_mode: WriteMode::Live,
             conflict_retries: 3,
             attempt_timeout: Duration::from_secs(10),
             operation_timeout: Duration::from_secs(30),
@@ -149,17 +159,14 @@ impl PartnerCentralConfig {
     }
 }
 
-/// Build the SDK client: region forced to us-east-1, standard retry, timeouts, optional endpoint override, and
+/// Build the SDK client: region forced to us-east-1, SDK retry off (the client retries), timeouts, optional endpoint override, and
 /// optional assume-role credentials. The assume-role provider is wrapped by the SDK's default lazy identity cache,
 /// which reuses credentials until shortly before they expire and then refreshes them.
 pub async fn build_sdk_client(sdk: &SdkConfig, cfg: &PartnerCentralConfig) -> aws_sdk_partnercentralselling::Client {
     let mut builder = aws_sdk_partnercentralselling::config::Builder::from(sdk)
         .region(Region::from_static(PARTNER_CENTRAL_REGION))
-        .retry_config(
-            RetryConfig::standard()
-                .with_max_attempts(cfg.max_attempts.max(1))
-                .with_initial_backoff(cfg.initial_backoff),
-        )
+        // Retries are made by `PartnerCentral` itself (each write attempt takes a write-limiter slot).
+        .retry_config(RetryConfig::disabled())
         .timeout_config(
             TimeoutConfig::builder()
                 .operation_attempt_timeout(cfg.attempt_timeout)

@@ -18,6 +18,8 @@ pub struct OpStats {
     pub total_latency: Duration,
     pub max_latency: Duration,
     pub limiter_wait: Duration,
+    /// Extra attempts made by the client's retry (throttling, 5xx, timeouts, network).
+    pub retries: u64,
 }
 
 /// Thread-safe per-operation counters.
@@ -27,7 +29,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    /// Record one call (after the SDK's own retries) with its latency and outcome.
+    /// Record one call (after the client's retries) with its latency and outcome.
     pub fn record(&self, operation: &'static str, latency: Duration, limiter_wait: Duration, error: Option<&PcError>) {
         let mut ops = self.ops.lock().unwrap_or_else(|e| e.into_inner());
         let s = ops.entry(operation).or_default();
@@ -45,6 +47,12 @@ impl Metrics {
                 s.throttled += 1;
             }
         }
+    }
+
+    /// Record one retried attempt.
+    pub fn record_retry(&self, operation: &'static str) {
+        let mut ops = self.ops.lock().unwrap_or_else(|e| e.into_inner());
+        ops.entry(operation).or_default().retries += 1;
     }
 
     /// A copy of all counters, keyed by operation name.

@@ -137,10 +137,15 @@ impl State {
         Some(kind)
     }
 
-    /// Allocate the next opportunity id (`O` + digits).
+    /// Allocate the next opportunity id (`O` + digits), skipping ids already in use (seeded records).
     pub fn allocate_opportunity_id(&mut self) -> String {
-        self.next_opportunity += 1;
-        format!("O{}", 1_000_000 + self.next_opportunity)
+        loop {
+            self.next_opportunity += 1;
+            let id = format!("O{}", 1_000_000 + self.next_opportunity);
+            if !self.opportunities.contains_key(&id) {
+                return id;
+            }
+        }
     }
 
     /// Bump an opportunity's LastModifiedDate (a modification by someone else).
