@@ -12,8 +12,12 @@
 //! - `canary_at_50_percent_splits_exactly_by_bucket`: 20 deals created in shadow mode with
 //!   `canary_live_percent = 50`; exactly the deals whose bucket is below 50 get an opportunity and a write-back, the
 //!   others get a shadow record and no write; a company fan-out then updates the live deals and records the others.
+//!   Each step also checks the reads: the servers see the same reads in both modes, and the records' `reads` equal
+//!   what the servers saw.
 //! - `failed_record_store_fails_the_record_and_the_retry_stores_it`: a missing bucket makes the unit fail transiently
 //!   (nothing acknowledged, nothing written); once the bucket exists the redelivery stores the record.
+//! - `cold_start_in_shadow_mode_sends_no_write`: the Lambda's own cold start with shadow settings records the
+//!   failure write-back instead of sending it; the shadow metrics count it.
 
 #![allow(clippy::unwrap_used)]
 
@@ -151,12 +155,19 @@ impl Pair {
         out
     }
 
+    /// (HubSpot, Partner Central) read requests the servers received since the logs were cleared.
+    fn server_reads(&self) -> (u64, u64) {
+        let hubspot = self.hubspot.requests().len() - live_hubspot_writes(&self.hubspot).len();
+        (hubspot as u64, self.pc.reads() as u64)
+    }
+
     fn clear_logs(&self) {
         self.hubspot.clear_requests();
         self.pc.clear_log();
     }
 
-    /// Runs `event` in shadow then live on the same state; returns (statuses, planned, live writes).
+    /// Runs `event` in shadow then live on the same state (asserting zero shadow writes, equal outcomes and equal
+    /// reads); returns the normalized planned writes and live writes, sorted.
     async fn step(&mut self, name: &str, event: &SqsEvent) -> (Vec<String>, Vec<String>) {
         self.clear_logs();
         let shadow_report = self.shadow.run_batch(event, None).await.unwrap();
@@ -168,7 +179,13 @@ impl Pair {
             live_hubspot_writes(&self.hubspot).is_empty(),
             "{name}: shadow sent a HubSpot write"
         );
+        let shadow_reads = self.server_reads();
         let records = self.new_records().await;
+        if std::env::var_os("SHADOW_PRINT_RECORDS").is_some() {
+            for r in &records {
+                println!("{}", String::from_utf8(r.to_json().unwrap()).unwrap());
+            }
+        }
         let planned: Vec<Value> = records
             .iter()
             .flat_map(|r| r.planned_writes.iter().map(|w| serde_json::to_value(w).unwrap()))
@@ -186,6 +203,27 @@ impl Pair {
         );
         let mut live: Vec<Value> = live_pc_writes(&self.pc);
         live.extend(live_hubspot_writes(&self.hubspot));
+        assert_eq!(
+            shadow_reads,
+            self.server_reads(),
+            "{name}: shadow makes the reads live mode makes"
+        );
+        // The records' read counts are the object sync's (one value shared by a fan-out's records; the
+        // failure hook's record counts its own reads).
+        let mut recorded = BTreeMap::new();
+        for r in &records {
+            recorded
+                .entry(r.outcome.label() == "failure_surfaced")
+                .or_insert(r.reads.clone());
+        }
+        if !recorded.is_empty() {
+            let sum = |api: &str| recorded.values().map(|m| m.get(api).copied().unwrap_or(0)).sum::<u64>();
+            assert_eq!(
+                (sum("HubSpot"), sum("PartnerCentral")),
+                shadow_reads,
+                "{name}: records count the reads the servers saw"
+            );
+        }
 
         // The synthetic ids of shadow creates -> the ids the live creates got (read from the deal's link).
         let mut substitutions = Vec::new();
@@ -208,8 +246,10 @@ impl Pair {
         planned.sort();
         live.sort();
         println!(
-            "{name:<28} shadow records {:>2}  planned writes {:>2}  live writes {:>2}",
+            "{name:<20} shadow records {:>2}  reads HubSpot/PC {:>2}/{:>2}  planned writes {:>2}  live writes {:>2}",
             records.len(),
+            shadow_reads.0,
+            shadow_reads.1,
             planned.len(),
             live.len()
         );
@@ -455,6 +495,17 @@ async fn canary_at_50_percent_splits_exactly_by_bucket() {
     }
     let shadow_linked = linked.len() - live_linked.len();
     assert_eq!(store.list_keys(KEY_PREFIX).await.unwrap().len(), before + shadow_linked);
+    let metrics = canary.shadow_recorder().unwrap().metrics();
+    let shadow_fresh = fresh.len() - live_fresh.len();
+    assert_eq!(metrics.records() as usize, shadow_fresh + shadow_linked);
+    assert_eq!(
+        metrics.writes("PartnerCentral:CreateOpportunity") as usize,
+        shadow_fresh
+    );
+    assert_eq!(
+        metrics.writes("PartnerCentral:UpdateOpportunity") as usize,
+        shadow_linked
+    );
 }
 
 async fn run_on(app: &App, event: &SqsEvent) -> RecordStatus {
@@ -486,4 +537,69 @@ async fn failed_record_store_fails_the_record_and_the_retry_stores_it() {
     assert_eq!(keys.len(), 1);
     assert!(keys[0].starts_with(&format!("shadow/{PORTAL}/9301/")) && keys[0].ends_with("-m-1.json"));
     assert_eq!(pc.writes(), 0);
+}
+
+/// The Lambda's own cold start (token from moto's Secrets Manager) with shadow settings: the configuration alone
+/// makes the HubSpot error write-back of a mapping failure a recorded write, never a request.
+#[tokio::test]
+async fn cold_start_in_shadow_mode_sends_no_write() {
+    let moto = MotoServer::shared();
+    let sdk = moto.sdk_config().await;
+    let (bucket_name, _) = new_bucket().await;
+    let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
+    hubspot
+        .seed(ObjectType::Deals, "9001", [("dealname", "Acme #AWS")])
+        .unwrap();
+    let secret = moto.create_secret("shadow-token", hubspot.token()).await.unwrap();
+    let vars: BTreeMap<&str, String> = BTreeMap::from([
+        (vars::HUBSPOT_ACCESS_TOKEN_SECRET_ARN, secret.arn.clone()),
+        (vars::HUBSPOT_API_BASE_URL, hubspot.base_url()),
+        (vars::PARTNER_CENTRAL_CATALOG, "Sandbox".to_owned()),
+        (vars::SYNC_SETTINGS, r#"{"mode":"shadow"}"#.to_owned()),
+        (vars::SHADOW_RECORDS_BUCKET, bucket_name.clone()),
+    ]);
+    let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
+    let app = event_processor::runtime::cold_start_with(&sdk, config).await.unwrap();
+    assert!(app.shadow_recorder().is_some());
+    let path = format!("{}/fixtures/coalesce-one-deal.json", env!("CARGO_MANIFEST_DIR"));
+    let batch: SqsEvent = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let report = app.run_batch(&batch, None).await.unwrap();
+    assert!(
+        report.records.iter().all(|r| r.status.label() == "failed_permanent"),
+        "{report:?}"
+    );
+    let methods: Vec<String> = hubspot.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(
+        methods,
+        vec!["GET"],
+        "the deal is read; the error write-back is not sent"
+    );
+    let store = ShadowStore::new(&sdk, bucket_name);
+    let records: Vec<ShadowRecord> = {
+        let mut out = Vec::new();
+        for key in store.list_keys(KEY_PREFIX).await.unwrap() {
+            out.push(store.get(&key).await.unwrap());
+        }
+        out
+    };
+    let outcomes: BTreeSet<&str> = records.iter().map(|r| r.outcome.label()).collect();
+    assert_eq!(outcomes, BTreeSet::from(["failed", "failure_surfaced"]));
+    let surfaced = records
+        .iter()
+        .find(|r| r.outcome.label() == "failure_surfaced")
+        .unwrap();
+    assert_eq!(surfaced.planned_writes.len(), 1);
+    assert_eq!(surfaced.planned_writes[0].operation, "PATCH deal");
+    assert_eq!(
+        surfaced.planned_writes[0].request["properties"]["aws_sync_status"],
+        "error"
+    );
+    assert_eq!(
+        surfaced.message_ids.len(),
+        batch.records.len(),
+        "every coalesced message is named"
+    );
+    let recorder = app.shadow_recorder().unwrap();
+    assert_eq!(recorder.metrics().records(), 2);
+    assert_eq!(recorder.metrics().writes("HubSpot:PATCH deal"), 1);
 }

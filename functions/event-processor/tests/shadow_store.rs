@@ -34,7 +34,7 @@ fn sample(deal: &str, at: u64, message: &str) -> ShadowRecord {
         message_ids: vec![message.into(), "m-2".into()],
         correlation_ids: vec!["corr-1".into()],
         events: vec![event(deal)],
-        api_calls: BTreeMap::from([("HubSpot".into(), 2), ("PartnerCentral".into(), 2)]),
+        reads: BTreeMap::from([("HubSpot".into(), 2), ("PartnerCentral".into(), 1)]),
         planned_writes: vec![
             PlannedWrite {
                 api: "PartnerCentral".into(),

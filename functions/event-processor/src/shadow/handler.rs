@@ -21,9 +21,10 @@ use super::metrics::ShadowMetrics;
 use super::record::{CanaryDecision, ObjectKey, SHADOW_RECORD_SCHEMA_VERSION, ShadowOutcome, ShadowRecord};
 use super::session::{Recorded, SyncSession, current_message_ids};
 use super::store::{ShadowStore, StoreError};
+use super::{HUBSPOT, PARTNER_CENTRAL};
 use crate::handlers::{BoxFuture, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
 use crate::outcome::{Classify, Completion};
-use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API, Services};
+use crate::services::Services;
 
 /// Stores the records of object syncs (shared by the decorators of one runtime).
 #[derive(Debug)]
@@ -59,7 +60,7 @@ impl Recorder {
         object: &ObjectRef,
         events: &[&SyncEvent],
         recorded: BTreeMap<ObjectRef, Recorded>,
-        api_calls: &BTreeMap<String, u64>,
+        reads: &BTreeMap<String, u64>,
         outcome: &ShadowOutcome,
     ) -> Result<usize, StoreError> {
         let message_ids = current_message_ids(events);
@@ -90,7 +91,7 @@ impl Recorder {
                 message_ids: message_ids.clone(),
                 correlation_ids: correlation_ids.clone(),
                 events: events.iter().map(|e| (*e).clone()).collect(),
-                api_calls: api_calls.clone(),
+                reads: reads.clone(),
                 planned_writes,
                 outcome: outcome.clone(),
                 canary: CanaryDecision {
@@ -118,19 +119,33 @@ fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-/// Client calls counted by the metrics so far, per API.
-fn calls(services: &Services) -> [u64; 2] {
-    [
-        services.metrics.api_calls(HUBSPOT_API),
-        services.metrics.api_calls(PARTNER_CENTRAL_API),
-    ]
+/// Read calls made so far through the (shared) client stats: HubSpot operations other than `*.update` /
+/// `*.create`, Partner Central `Get*` / `List*`.
+fn reads(services: &Services) -> [u64; 2] {
+    let hubspot = services
+        .hubspot
+        .stats()
+        .snapshot()
+        .into_iter()
+        .filter(|(op, _)| !(op.ends_with(".update") || op.ends_with(".create")))
+        .map(|(_, s)| s.calls)
+        .sum();
+    let partner_central = services
+        .partner_central
+        .metrics()
+        .snapshot()
+        .into_iter()
+        .filter(|(op, _)| op.starts_with("Get") || op.starts_with("List"))
+        .map(|(_, s)| s.calls)
+        .sum();
+    [hubspot, partner_central]
 }
 
-fn calls_since(services: &Services, before: [u64; 2]) -> BTreeMap<String, u64> {
-    let after = calls(services);
+fn reads_since(services: &Services, before: [u64; 2]) -> BTreeMap<String, u64> {
+    let after = reads(services);
     BTreeMap::from([
-        (HUBSPOT_API.to_owned(), after[0].saturating_sub(before[0])),
-        (PARTNER_CENTRAL_API.to_owned(), after[1].saturating_sub(before[1])),
+        (HUBSPOT.to_owned(), after[0].saturating_sub(before[0])),
+        (PARTNER_CENTRAL.to_owned(), after[1].saturating_sub(before[1])),
     ])
 }
 
@@ -168,9 +183,9 @@ impl ObjectHandler for ShadowRecording {
     ) -> BoxFuture<'a, Result<Completion, HandlerError>> {
         Box::pin(async move {
             let session = Arc::new(SyncSession::new(self.live.clone()));
-            let before = calls(&self.live);
+            let before = reads(&self.live);
             let result = session.scope(self.inner.sync(target, events)).await;
-            let api_calls = calls_since(&self.live, before);
+            let read_counts = reads_since(&self.live, before);
             let outcome = match &result {
                 Ok(Completion::Processed { action }) => ShadowOutcome::Processed {
                     action: action.to_string(),
@@ -186,7 +201,7 @@ impl ObjectHandler for ShadowRecording {
             let recorded = session.take();
             if let Err(e) = self
                 .recorder
-                .store_all(target, events, recorded, &api_calls, &outcome)
+                .store_all(target, events, recorded, &read_counts, &outcome)
                 .await
             {
                 tracing::warn!(object = %target, error = %e, "shadow record not stored; the events will be retried");
@@ -204,17 +219,17 @@ impl ObjectHandler for ShadowRecording {
     ) -> BoxFuture<'a, ()> {
         Box::pin(async move {
             let session = Arc::new(SyncSession::new(self.live.clone()));
-            let before = calls(&self.live);
+            let before = reads(&self.live);
             session
                 .scope(self.inner.surface_permanent_failure(target, events, error))
                 .await;
-            let api_calls = calls_since(&self.live, before);
+            let read_counts = reads_since(&self.live, before);
             let outcome = ShadowOutcome::FailureSurfaced {
                 code: error.code().into_owned(),
             };
             if let Err(e) = self
                 .recorder
-                .store_all(target, events, session.take(), &api_calls, &outcome)
+                .store_all(target, events, session.take(), &read_counts, &outcome)
                 .await
             {
                 tracing::error!(object = %target, error = %e, "shadow record of the surfaced failure not stored");

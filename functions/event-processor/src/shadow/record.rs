@@ -113,11 +113,11 @@ pub struct ShadowRecord {
     pub correlation_ids: Vec<String>,
     /// The events themselves, so the record can be replayed by re-enqueueing them.
     pub events: Vec<SyncEvent>,
-    /// Client calls the object sync made, per API (`HubSpot`, `PartnerCentral`), as counted by the processor's
-    /// metrics; a write shadowed by the client counts as a call here too (it sent nothing), so subtract
-    /// `planned_writes` per API for the requests that really reached the service. Covers the whole object sync,
-    /// also for fan-outs that produce one record per deal.
-    pub api_calls: BTreeMap<String, u64>,
+    /// Read calls the object sync made, per API (`HubSpot`, `PartnerCentral`): client calls of read operations
+    /// (gets, batch reads, searches, association lists; Get*/List*), retries not counted. Shadow mode makes every
+    /// read live mode makes, so these are real requests. Covers the whole object sync, also for fan-outs that
+    /// produce one record per deal.
+    pub reads: BTreeMap<String, u64>,
     /// The writes live mode would have sent for this deal, in order.
     pub planned_writes: Vec<PlannedWrite>,
     /// How the object sync ended.

@@ -174,8 +174,8 @@ fn log_shadow_write(record: &ShadowRecord, key: &str) {
             .filter(|w| super::write_api(w) == api)
             .count()
     };
-    let hubspot_calls = record.api_calls.get(super::HUBSPOT).copied().unwrap_or(0);
-    let pc_calls = record.api_calls.get(super::PARTNER_CENTRAL).copied().unwrap_or(0);
+    let hubspot_reads = record.reads.get(super::HUBSPOT).copied().unwrap_or(0);
+    let partner_central_reads = record.reads.get(super::PARTNER_CENTRAL).copied().unwrap_or(0);
     tracing::info!(
         portal_id = record.portal_id,
         deal_id = %record.deal_id,
@@ -185,8 +185,8 @@ fn log_shadow_write(record: &ShadowRecord, key: &str) {
         planned_writes = record.planned_writes.len(),
         partner_central_writes = count(super::PARTNER_CENTRAL),
         hubspot_writes = count(super::HUBSPOT),
-        hubspot_calls,
-        partner_central_calls = pc_calls,
+        hubspot_reads,
+        partner_central_reads,
         canary_bucket = record.canary.bucket,
         key = %key,
         "shadow_write"
