@@ -77,6 +77,9 @@ pub enum Command {
     Reconcile(Box<crate::cli_migration::ReconcileArgs>),
     /// Enqueue synthetic deal events for every in-scope deal (or a filtered set), paced under the write quota.
     Backfill(Box<crate::cli_migration::BackfillArgs>),
+    /// Shadow records of the processor's shadow mode (S3): list, show, replay.
+    #[command(subcommand)]
+    Shadow(crate::cli_migration::ShadowCommand),
 }
 
 /// `dlq` subcommands.
@@ -218,6 +221,10 @@ pub async fn run(cli: Cli) -> Result<(), OpsError> {
         }
         Command::Reconcile(args) => crate::cli_migration::reconcile(*args, cli.global.region.clone(), json).await?,
         Command::Backfill(args) => crate::cli_migration::backfill(*args, &sqs, &sel, json).await?,
+        Command::Shadow(cmd) => {
+            let (region, endpoint) = (cli.global.region.clone(), cli.global.endpoint_url.clone());
+            crate::cli_migration::shadow(cmd, region, endpoint, &sqs, &sel, json).await?
+        }
         Command::ReplayDeal {
             portal,
             deal,

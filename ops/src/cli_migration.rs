@@ -16,7 +16,6 @@ use crate::backfill::{Filter, Plan};
 use crate::error::OpsError;
 use crate::quota::{HUBSPOT_SEARCH_PER_SECOND, PC_READS_PER_DAY, PC_READS_PER_SECOND, Pacer};
 use crate::reconcile::{self, Depth, Pacers};
-use crate::settings::SyncSettings;
 use crate::target::{Selection, Sqs};
 
 /// Where the sync settings come from.
@@ -172,7 +171,7 @@ fn eprint_line(line: String) {
 
 /// Runs `reconcile`.
 pub async fn reconcile(args: ReconcileArgs, region: Option<String>, json: bool) -> Result<(), OpsError> {
-    let settings = SyncSettings::load(args.settings.settings.as_deref(), args.settings.env_file.as_deref())?;
+    let settings = crate::settings::load(args.settings.settings.as_deref(), args.settings.env_file.as_deref())?;
     let hs = args.hubspot.client()?;
     let pc = args.pc.client(region).await?;
     if !(args.pc.read_rate > 0.0 && args.pc.read_rate <= PC_READS_PER_SECOND) {
@@ -252,7 +251,7 @@ pub struct BackfillArgs {
 /// Runs `backfill`.
 pub async fn backfill(args: BackfillArgs, sqs: &Sqs, sel: &Selection, json: bool) -> Result<(), OpsError> {
     let deal_ids = if args.deals.is_empty() {
-        let settings = SyncSettings::load(args.settings.settings.as_deref(), args.settings.env_file.as_deref())?;
+        let settings = crate::settings::load(args.settings.settings.as_deref(), args.settings.env_file.as_deref())?;
         let hs = args.hubspot.client()?;
         let since = args
             .since
@@ -324,4 +323,210 @@ fn print_json<T: serde::Serialize>(v: &T) {
         Ok(s) => println!("{s}"),
         Err(e) => eprintln!("warning: could not render JSON: {e}"),
     }
+}
+
+/// Which shadow records (`shadow list` / `shadow replay`).
+#[derive(Debug, Clone, Args)]
+pub struct ShadowQueryArgs {
+    /// HubSpot portal id.
+    #[arg(long)]
+    pub portal: Option<u64>,
+    /// Deal id (with --portal).
+    #[arg(long)]
+    pub deal: Option<String>,
+    /// Records at or after this time (RFC 3339).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Records before this time (RFC 3339).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// At most this many records (oldest first).
+    #[arg(long)]
+    pub max: Option<usize>,
+}
+
+impl ShadowQueryArgs {
+    fn query(&self) -> Result<crate::shadow::Query, OpsError> {
+        let ms = |argument: &'static str, v: &Option<String>| {
+            v.as_deref()
+                .map(|s| {
+                    chrono::DateTime::parse_from_rfc3339(s)
+                        .map(|t| t.timestamp_millis().max(0) as u64)
+                        .map_err(|e| OpsError::InvalidArgument {
+                            argument,
+                            reason: format!("not RFC 3339: {e}"),
+                        })
+                })
+                .transpose()
+        };
+        Ok(crate::shadow::Query {
+            portal_id: self.portal,
+            deal_id: self.deal.clone(),
+            from_ms: ms("--from", &self.from)?,
+            to_ms: ms("--to", &self.to)?,
+            max: self.max,
+        })
+    }
+}
+
+/// The shadow records bucket.
+#[derive(Debug, Clone, Args)]
+pub struct BucketArgs {
+    /// Bucket (default SHADOW_RECORDS_BUCKET; the stack output ShadowRecordsBucketName).
+    #[arg(long, env = "SHADOW_RECORDS_BUCKET")]
+    pub bucket: String,
+    /// S3 endpoint (local emulators; default --endpoint-url, AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, or AWS).
+    #[arg(long)]
+    pub s3_endpoint_url: Option<String>,
+}
+
+/// `shadow` subcommands.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum ShadowCommand {
+    /// List shadow records (keys only) by portal, deal and time.
+    List {
+        /// Bucket.
+        #[command(flatten)]
+        bucket: BucketArgs,
+        /// Filters.
+        #[command(flatten)]
+        query: ShadowQueryArgs,
+    },
+    /// Show one record: ids, events, reads, outcome and planned writes (member names, no values).
+    Show {
+        /// Bucket.
+        #[command(flatten)]
+        bucket: BucketArgs,
+        /// Record key (`shadow/{portal}/{deal}/{millis}-{message id}.json`).
+        key: String,
+    },
+    /// Re-enqueue the events of records (given keys, or the records matching the filters) to the source queue.
+    Replay {
+        /// Bucket.
+        #[command(flatten)]
+        bucket: BucketArgs,
+        /// Record keys (else the filters select).
+        keys: Vec<String>,
+        /// Filters (when no key is given).
+        #[command(flatten)]
+        query: ShadowQueryArgs,
+        /// Show what would be enqueued, send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replay nonce ([A-Za-z0-9-]); reuse it within 5 minutes to retry without duplicates.
+        #[arg(long)]
+        nonce: Option<String>,
+    },
+}
+
+/// Runs a `shadow` subcommand.
+pub async fn shadow(
+    cmd: ShadowCommand,
+    region: Option<String>,
+    endpoint_url: Option<String>,
+    sqs: &Sqs,
+    sel: &Selection,
+    json: bool,
+) -> Result<(), OpsError> {
+    use crate::shadow;
+    let connect = |b: &BucketArgs| {
+        let endpoint = b.s3_endpoint_url.clone().or_else(|| endpoint_url.clone());
+        let (name, region) = (b.bucket.clone(), region.clone());
+        async move { shadow::Bucket::connect(&name, region, endpoint).await }
+    };
+    match cmd {
+        ShadowCommand::List { bucket, query } => {
+            let b = connect(&bucket).await;
+            let listed = shadow::list(&b, &query.query()?).await?;
+            if json {
+                print_json(&listed);
+            } else {
+                for l in &listed {
+                    let at = i64::try_from(l.recorded_at)
+                        .ok()
+                        .and_then(chrono::DateTime::from_timestamp_millis)
+                        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+                        .unwrap_or_default();
+                    println!("{at}  {:>10}  {:>12}  {}", l.portal_id, l.deal_id, l.key);
+                }
+                println!("{} record(s)", listed.len());
+            }
+        }
+        ShadowCommand::Show { bucket, key } => {
+            let b = connect(&bucket).await;
+            let v = shadow::view(&shadow::get(&b, &key).await?);
+            if json {
+                print_json(&v);
+            } else {
+                print!("{}", shadow::render(&v));
+            }
+        }
+        ShadowCommand::Replay {
+            bucket,
+            keys,
+            query,
+            dry_run,
+            nonce,
+        } => {
+            let b = connect(&bucket).await;
+            let keys = if keys.is_empty() {
+                if query.portal.is_none() && query.from.is_none() && query.to.is_none() {
+                    return Err(OpsError::InvalidArgument {
+                        argument: "KEYS/--portal/--from/--to",
+                        reason: "give record keys or a filter (replaying the whole bucket needs at least --from)"
+                            .into(),
+                    });
+                }
+                shadow::list(&b, &query.query()?)
+                    .await?
+                    .into_iter()
+                    .map(|l| l.key)
+                    .collect()
+            } else {
+                keys
+            };
+            let mut records = Vec::with_capacity(keys.len());
+            for key in keys {
+                let r = shadow::get(&b, &key).await?;
+                records.push((key, r));
+            }
+            let nonce = match nonce {
+                Some(n)
+                    if n.is_empty() || n.len() > 64 || !n.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') =>
+                {
+                    return Err(OpsError::InvalidArgument {
+                        argument: "--nonce",
+                        reason: "use 1-64 characters of [A-Za-z0-9-]".into(),
+                    });
+                }
+                Some(n) => n,
+                None => crate::replay::random_nonce(),
+            };
+            let queue_url = if dry_run {
+                None
+            } else {
+                Some(sqs.source_url(sel).await?)
+            };
+            let requeued = shadow::replay(sqs, queue_url.as_deref(), &records, &nonce, &mut eprint_line).await?;
+            if json {
+                print_json(&requeued);
+            } else {
+                for r in &requeued {
+                    println!(
+                        "{}\t{}\t{}",
+                        r.key,
+                        r.group_id,
+                        r.message_id.as_deref().unwrap_or("(dry run)")
+                    );
+                }
+                println!(
+                    "{} {} event(s) from {} record(s), nonce {nonce}",
+                    if dry_run { "would enqueue" } else { "enqueued" },
+                    requeued.len(),
+                    records.len()
+                );
+            }
+        }
+    }
+    Ok(())
 }

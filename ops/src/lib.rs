@@ -11,7 +11,7 @@
 //! - [`quota`]: client-side pacing and budgets ([`quota::Pacer`]).
 //! - [`reconcile`]: HubSpot deals vs Partner Central opportunities ([`reconcile::run`]).
 //! - [`backfill`]: paced synthetic deal events for every in-scope deal ([`backfill::run`]).
-//! - `shadow`: list, show and replay the processor's shadow records (S3).
+//! - [`shadow`]: list, show and replay the processor's shadow records (S3).
 //! - [`cli`]: the `sync-ops` command line ([`cli::run`]).
 //!
 //! Every failure is an [`OpsError`] naming the operation and queue.
@@ -27,6 +27,7 @@ pub mod reconcile;
 pub mod redrive;
 pub mod replay;
 pub mod settings;
+pub mod shadow;
 pub mod status;
 pub mod target;
 
