@@ -159,3 +159,126 @@ pub async fn with_batch<F: Future>(event: &SqsEvent, future: F) -> F::Output {
 pub fn current_message_ids(events: &[&SyncEvent]) -> Vec<String> {
     BATCH.try_with(|b| b.message_ids(events)).unwrap_or_default()
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::metrics::Metrics;
+    use deal_mapping::SyncMode;
+    use partner_central::{Catalog, PartnerCentral, PartnerCentralConfig};
+
+    async fn live() -> Arc<Services> {
+        // Nothing is sent: the tests only look at which clients are handed out.
+        let sdk = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .build();
+        let hubspot =
+            hubspot::HubSpotClient::new(hubspot::ClientConfig::new("t").with_base_url("http://127.0.0.1:9")).unwrap();
+        Arc::new(Services {
+            hubspot,
+            partner_central: PartnerCentral::new(&sdk, PartnerCentralConfig::new(Catalog::Sandbox)).await,
+            metrics: Arc::new(Metrics::default()),
+        })
+    }
+
+    fn settings(mode: SyncMode, percent: u8) -> SyncSettings {
+        SyncSettings {
+            mode,
+            canary_live_percent: percent,
+            ..SyncSettings::default()
+        }
+    }
+
+    fn target(kind: HandlerKind, id: &str) -> ObjectRef {
+        ObjectRef {
+            kind,
+            portal_id: 62515,
+            object_id: id.to_owned(),
+        }
+    }
+
+    /// A deal id with a bucket below / at least `pct`.
+    fn deal_in(pct: u8, below: bool) -> String {
+        (1..10_000)
+            .map(|i| i.to_string())
+            .find(|d| (canary::bucket(62515, d) < pct) == below)
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn live_mode_hands_out_the_live_services_only() {
+        let live = live().await;
+        let s = settings(SyncMode::Live, 0);
+        for t in [target(HandlerKind::Deal, "1"), target(HandlerKind::Company, "2")] {
+            assert!(Arc::ptr_eq(&select(&live, &s, &t), &live));
+        }
+    }
+
+    #[tokio::test]
+    async fn shadow_mode_decides_per_deal_and_records_per_target() {
+        let live = live().await;
+        let s = settings(SyncMode::Shadow, 50);
+        let (live_deal, shadow_deal) = (deal_in(50, true), deal_in(50, false));
+        let session = Arc::new(SyncSession::new(live.clone()));
+        let company = target(HandlerKind::Company, "501");
+        session
+            .scope(async {
+                let l = select(&live, &s, &target(HandlerKind::Deal, &live_deal));
+                assert!(Arc::ptr_eq(&l, &live) && !l.is_shadow());
+                let a = select(&live, &s, &target(HandlerKind::Deal, &shadow_deal));
+                let b = select(&live, &s, &target(HandlerKind::Deal, &shadow_deal));
+                assert!(
+                    a.is_shadow() && Arc::ptr_eq(&a, &b),
+                    "one twin per deal and object sync"
+                );
+                assert!(
+                    select(&live, &s, &company).is_shadow(),
+                    "a non-deal target is shadow below 100%"
+                );
+            })
+            .await;
+        let recorded = session.take();
+        let keys: Vec<&str> = recorded.keys().map(|t| t.object_id.as_str()).collect();
+        assert_eq!(keys.len(), 2);
+        assert!(keys.contains(&shadow_deal.as_str()) && keys.contains(&"501"));
+        let deal = &recorded[&target(HandlerKind::Deal, &shadow_deal)];
+        assert_eq!(deal.bucket, Some(canary::bucket(62515, &shadow_deal)));
+        assert!(session.take().is_empty(), "taken");
+
+        // 100%: every target is live, also non-deal ones.
+        let all = settings(SyncMode::Shadow, 100);
+        assert!(Arc::ptr_eq(&select(&live, &all, &company), &live));
+        assert!(Arc::ptr_eq(
+            &select(&live, &all, &target(HandlerKind::Deal, &shadow_deal)),
+            &live
+        ));
+        // Outside a scope a shadow deal still never gets the live clients.
+        assert!(select(&live, &s, &target(HandlerKind::Deal, &shadow_deal)).is_shadow());
+    }
+
+    #[test]
+    fn message_ids_follow_batch_order_for_identical_events() {
+        let body = |value: &str| {
+            serde_json::json!({
+                "schemaVersion": 1, "source": "hubspot", "eventType": "deal.propertyChange", "objectType": "deal",
+                "action": "propertyChange", "objectId": "9", "portalId": 1, "occurredAt": 5,
+                "propertyName": "amount", "propertyValue": value, "correlationId": "c",
+            })
+            .to_string()
+        };
+        let mut batch = SqsEvent::default();
+        for (id, value) in [("m1", "1"), ("m2", "2"), ("m3", "1"), ("bad", "")] {
+            let mut m = aws_lambda_events::event::sqs::SqsMessage::default();
+            m.message_id = Some(id.into());
+            m.body = Some(if id == "bad" { "{".into() } else { body(value) });
+            batch.records.push(m);
+        }
+        let ids = BatchMessageIds::from_event(&batch);
+        let one = SyncEvent::from_sqs_body(&body("1")).unwrap();
+        let two = SyncEvent::from_sqs_body(&body("2")).unwrap();
+        assert_eq!(ids.message_ids(&[&one, &two, &one]), ["m1", "m2", "m3"]);
+        assert!(current_message_ids(&[&one]).is_empty(), "outside a batch scope");
+    }
+}
