@@ -1,6 +1,6 @@
 //! The AWS resources the pipeline needs, created in moto: the SQS FIFO queue with its FIFO dead-letter queue and
 //! redrive policy (as the synthesized stack declares them), and the two Secrets Manager secrets the functions read
-//! at cold start (webhook client secret, HubSpot token).
+//! at cold start (webhook client secret, HubSpot token); in shadow mode the S3 bucket of shadow records.
 
 use aws_config::SdkConfig;
 use aws_sdk_sqs::types::QueueAttributeName;
@@ -175,6 +175,36 @@ pub async fn put_secret(sdk: &SdkConfig, name: &str, value: &str) -> Result<Stri
         name: name.to_owned(),
         field: "ARN",
     })
+}
+
+/// Creates S3 bucket `name` (path-style addressing, as a local endpoint needs).
+pub async fn create_bucket(sdk: &SdkConfig, name: &str) -> Result<(), SetupError> {
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(sdk).force_path_style(true).build());
+    s3.create_bucket()
+        .bucket(name)
+        .send()
+        .await
+        .map_err(|e| aws_error("CreateBucket", name, &e))?;
+    Ok(())
+}
+
+/// Keys of the objects under `prefix` in bucket `name` (first 1000, sorted).
+pub async fn list_keys(sdk: &SdkConfig, name: &str, prefix: &str) -> Result<Vec<String>, SetupError> {
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(sdk).force_path_style(true).build());
+    let out = s3
+        .list_objects_v2()
+        .bucket(name)
+        .prefix(prefix)
+        .send()
+        .await
+        .map_err(|e| aws_error("ListObjectsV2", name, &e))?;
+    let mut keys: Vec<String> = out
+        .contents()
+        .iter()
+        .filter_map(|o| o.key().map(str::to_owned))
+        .collect();
+    keys.sort();
+    Ok(keys)
 }
 
 /// Approximate visible and in-flight message counts of a queue.

@@ -14,6 +14,8 @@ pub const SERVICE_SQS: &str = "SQS";
 pub const SERVICE_SECRETS_MANAGER: &str = "Secrets Manager";
 /// SDK service id of Partner Central Selling.
 pub const SERVICE_PARTNER_CENTRAL: &str = "PartnerCentral Selling";
+/// SDK service id of S3 (shadow records).
+pub const SERVICE_S3: &str = "S3";
 /// SDK service id of STS (Partner Central assume-role).
 pub const SERVICE_STS: &str = "STS";
 

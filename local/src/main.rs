@@ -138,6 +138,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
         tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
     }
     pipeline.stop().await;
+    if let Some(bucket) = &pipeline.shadow_bucket {
+        let keys = local_pipeline::aws_setup::list_keys(&pipeline.sdk, bucket, "shadow/").await?;
+        println!("shadow mode: {} shadow record(s) in s3://{bucket}", keys.len());
+        for key in keys {
+            println!("  {key}");
+        }
+    }
     if let Some(pc) = &pipeline.partner_central {
         println!("Partner Central now holds {} opportunity(ies)", pc.opportunity_count());
     }

@@ -13,9 +13,10 @@ use partner_central_server::PartnerCentralServer;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::aws_setup::{QueueSpec, Queues, SetupError, create_queues, put_secret, queue_counts};
+use crate::aws_setup::{QueueSpec, Queues, SetupError, create_bucket, create_queues, put_secret, queue_counts};
 use crate::endpoints::{
-    CredentialSource, SERVICE_PARTNER_CENTRAL, SERVICE_SECRETS_MANAGER, SERVICE_SQS, ServiceEndpoints, sdk_config,
+    CredentialSource, SERVICE_PARTNER_CENTRAL, SERVICE_S3, SERVICE_SECRETS_MANAGER, SERVICE_SQS, ServiceEndpoints,
+    sdk_config,
 };
 use crate::esm::{Esm, EsmConfig};
 use crate::gateway::Gateway;
@@ -153,8 +154,10 @@ pub struct Pipeline {
     pub partner_central: Option<Arc<PartnerCentralServer>>,
     /// The queues.
     pub queues: Queues,
-    /// SDK configuration (moto for SQS and Secrets Manager).
+    /// SDK configuration (moto for SQS, Secrets Manager and S3).
     pub sdk: SdkConfig,
+    /// The shadow records bucket in moto (shadow mode only).
+    pub shadow_bucket: Option<String>,
     gateway: Gateway,
     public_url: String,
     webhook_secret: String,
@@ -170,6 +173,13 @@ impl std::fmt::Debug for Pipeline {
             .field("queues", &self.queues)
             .finish()
     }
+}
+
+/// True when `SYNC_SETTINGS` selects shadow mode.
+fn is_shadow(sync_settings: Option<&str>) -> bool {
+    sync_settings
+        .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+        .is_some_and(|v| v.get("mode").and_then(serde_json::Value::as_str) == Some("shadow"))
 }
 
 fn now_ms() -> i64 {
@@ -202,7 +212,8 @@ impl Pipeline {
 
         let mut endpoints = ServiceEndpoints::default()
             .with(SERVICE_SQS, &options.moto_endpoint)
-            .with(SERVICE_SECRETS_MANAGER, &options.moto_endpoint);
+            .with(SERVICE_SECRETS_MANAGER, &options.moto_endpoint)
+            .with(SERVICE_S3, &options.moto_endpoint);
         let credentials = match &partner_central {
             Some(pc) => {
                 endpoints = endpoints.with(SERVICE_PARTNER_CENTRAL, &pc.endpoint_url());
@@ -224,6 +235,13 @@ impl Pipeline {
         let webhook_secret_arn =
             put_secret(&sdk, &format!("{name}/hubspot-webhook-secret"), &options.webhook_secret).await?;
         let token_arn = put_secret(&sdk, &format!("{name}/hubspot-token"), &hubspot_token).await?;
+        let shadow_bucket = if is_shadow(options.sync_settings.as_deref()) {
+            let bucket = format!("{}-shadow", name.to_ascii_lowercase());
+            create_bucket(&sdk, &bucket).await?;
+            Some(bucket)
+        } else {
+            None
+        };
 
         // The receipt: bind first, because the signed public URL contains the port.
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.webhook_port)).await?;
@@ -259,6 +277,9 @@ impl Pipeline {
         ]);
         if let Some(s) = &options.sync_settings {
             processor_env.insert("SYNC_SETTINGS", s.clone());
+        }
+        if let Some(b) = &shadow_bucket {
+            processor_env.insert("SHADOW_RECORDS_BUCKET", b.clone());
         }
         if let PartnerCentralTarget::Sandbox { role_arn, external_id } = &options.partner_central {
             if let Some(r) = role_arn {
@@ -304,6 +325,7 @@ impl Pipeline {
             partner_central,
             queues,
             sdk,
+            shadow_bucket,
             gateway,
             public_url,
             webhook_secret: options.webhook_secret,

@@ -19,6 +19,10 @@ const VISIBILITY_SECS: u32 = 6;
 const MAX_RECEIVES: u32 = 3;
 
 async fn pipeline() -> Option<Pipeline> {
+    pipeline_with(None).await
+}
+
+async fn pipeline_with(sync_settings: Option<&str>) -> Option<Pipeline> {
     let moto = match moto_harness::MotoServer::try_shared() {
         Ok(m) => m,
         Err(e) => {
@@ -35,6 +39,7 @@ async fn pipeline() -> Option<Pipeline> {
         ..EsmConfig::default()
     };
     o.sink = Sink::collecting(std::env::var_os("E2E_PRINT").is_some());
+    o.sync_settings = sync_settings.map(str::to_owned);
     Some(Pipeline::start(o).await.unwrap())
 }
 
@@ -278,5 +283,39 @@ async fn partner_central_outage_heals_without_loss() {
         deal_prop(&p, sample::DEAL_ID, "aws_sync_status").as_deref(),
         Some("synced")
     );
+    p.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shadow_mode_records_the_planned_writes_and_sends_none() {
+    let Some(mut p) = pipeline_with(Some(r#"{"mode":"shadow"}"#)).await else {
+        return;
+    };
+    let pc = p.partner_central.clone().unwrap();
+    let bucket = p
+        .shadow_bucket
+        .clone()
+        .expect("shadow mode creates the shadow records bucket");
+
+    let r = p
+        .post_deal_creation(sample::PORTAL_ID, sample::DEAL_ID, 4, 0)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let group = format!(":deal:{}", sample::DEAL_ID);
+    until(15, "the deal record processed", || !deliveries(&p, &group).is_empty()).await;
+    assert_eq!(deliveries(&p, &group), vec![(1, "processed")]);
+    p.wait_drained(Duration::from_secs(10)).await.unwrap();
+
+    assert_eq!(pc.opportunity_count(), 0, "nothing created in Partner Central");
+    assert_eq!(pc.writes(), 0, "no Partner Central write sent");
+    assert_eq!(hubspot_writes(&p), 0, "no HubSpot write sent");
+    assert_eq!(deal_prop(&p, sample::DEAL_ID, "aws_opportunity_id"), None);
+    let prefix = format!("shadow/{}/{}/", sample::PORTAL_ID, sample::DEAL_ID);
+    let keys = local_pipeline::aws_setup::list_keys(&p.sdk, &bucket, &prefix)
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 1, "one shadow record for the deal: {keys:?}");
+    assert!(keys[0].ends_with(".json"), "{}", keys[0]);
     p.stop().await;
 }
