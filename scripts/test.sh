@@ -89,4 +89,7 @@ echo "cfn-lint: ${#templates[@]} templates, no findings"
 step "checkov (suppressions carry reasons in the model)"
 .venv-checkov/bin/checkov -d "$out" --framework cloudformation --skip-download --quiet --compact
 
+step "GitHub Actions workflows (structure: triggers, approval gate, OIDC, pipefail)"
+.venv-tools/bin/python .github/scripts/check-workflows.py
+
 step "all tests passed"
