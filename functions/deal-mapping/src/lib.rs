@@ -38,11 +38,13 @@ pub mod values;
 pub use config::{ConfigError, MappingConfig, PastCloseDatePolicy, StageRule};
 pub use echo::{EchoVerdict, OWN_WRITE_BACK_PROPERTIES, classify_echo, classify_echo_with};
 pub use error::{MappingError, MappingErrors};
-pub use map::{DealInput, map_account, map_contacts, map_fields, map_new_opportunity};
+pub use map::{
+    DealInput, account_deal_properties, map_account, map_contacts, map_deal_fields, map_fields, map_new_opportunity,
+};
 pub use merge::{
     Locked, MergeResult, OwnedField, OwnedFields, changed, merge_current_record, merge_into_current, merge_with_review,
 };
-pub use notes::next_steps_from_note;
+pub use notes::{SYNC_NOTE_MARKER, is_sync_note, lock_note_body, next_steps_from_note};
 pub use scope::in_scope;
 pub use settings::{SettingsError, SettingsErrors, SyncMode, SyncProperties, SyncSettings};
 pub use text::{html_to_text, note_excerpt};

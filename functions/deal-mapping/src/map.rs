@@ -107,6 +107,67 @@ pub fn map_fields(
     })
 }
 
+/// Deal properties that feed `Customer.Account` (as fallbacks of the company's values, or the industry override).
+/// A change to any of them needs the full mapping (company read); a change to any other mapped deal property can be
+/// applied with [`map_deal_fields`] from the deal alone.
+pub fn account_deal_properties(cfg: &MappingConfig) -> Vec<&str> {
+    let mut p = vec![
+        "company",
+        "industry",
+        "website",
+        "country",
+        "state",
+        "city",
+        "zip",
+        "address",
+        cfg.industry_override_property.as_str(),
+    ];
+    p.sort_unstable();
+    p.dedup();
+    p
+}
+
+/// The members a deal owns apart from `Customer` (account, contacts) and NationalSecurity (which follows the
+/// account's industry), mapped from the deal alone; `company_name` fills `{company}` in the business-problem padding
+/// (the opportunity's current CompanyName). Apply it with [`crate::OwnedFields::deal_only`].
+pub fn map_deal_fields(
+    deal: &CrmObject,
+    company_name: &str,
+    cfg: &MappingConfig,
+    today: NaiveDate,
+) -> Result<OpportunityFields, MappingErrors> {
+    let mut errors = Vec::new();
+    let rule = stage_rule(deal, cfg).map_err(|e| errors.push(e)).ok();
+    let life_cycle = rule.and_then(|r| life_cycle(deal, r, cfg, today).map_err(|e| errors.extend(e)).ok());
+    let project = project(deal, company_name, rule, cfg)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let opportunity_type = opportunity_type(deal, cfg).map_err(|e| errors.push(e)).ok();
+    let needs = multi(
+        deal,
+        &cfg.primary_needs_property,
+        &cfg.default_primary_needs,
+        values::primary_needs(),
+        "PrimaryNeedsFromAws",
+    )
+    .map_err(|e| errors.push(e))
+    .ok();
+    if !errors.is_empty() {
+        return Err(MappingErrors(errors));
+    }
+    Ok(OpportunityFields {
+        primary_needs_from_aws: needs.map(|n| n.iter().map(|v| PrimaryNeedFromAws::from(*v)).collect()),
+        national_security: None,
+        partner_opportunity_identifier: Some(clip(&deal.id, 64)),
+        customer: None,
+        project,
+        opportunity_type,
+        marketing: None,
+        software_revenue: None,
+        life_cycle,
+    })
+}
+
 /// The stage rule for the deal's pipeline (`default` when unset) and `dealstage`.
 pub fn stage_rule<'c>(deal: &CrmObject, cfg: &'c MappingConfig) -> Result<&'c StageRule, MappingError> {
     let pipeline = non_empty(deal.property("pipeline")).unwrap_or(DEFAULT_PIPELINE);

@@ -112,6 +112,15 @@ impl OwnedFields {
         ]);
         all
     }
+    /// The deal-owned fields outside `Customer` and NationalSecurity: what a deal property change that touches no
+    /// account property and no association updates ([`crate::map::map_deal_fields`]).
+    pub fn deal_only() -> OwnedFields {
+        let mut all = OwnedFields::deal();
+        for f in ACCOUNT.iter().chain([&F::Contacts, &F::NationalSecurity]) {
+            all.0.remove(f);
+        }
+        all
+    }
     /// `Customer.Account` (+ NationalSecurity, which follows Industry) for company events.
     pub fn account() -> OwnedFields {
         let mut a = OwnedFields::of(ACCOUNT);

@@ -255,13 +255,17 @@ async fn one_deals_permanent_failure_is_surfaced_there_and_the_other_deal_is_upd
     assert_eq!(deal_prop(&env, BETA, "aws_sync_status").as_deref(), Some("error"));
     assert!(deal_prop(&env, BETA, "aws_sync_error").unwrap().contains("O1888888"));
     // Company read, deal batch read, ETA's and EPSILON's company associations, then one status write per failed
-    // deal.
-    assert_eq!(hubspot_calls(&env), (4, 2));
+    // deal and one note explaining ALPHA's new review lock.
+    assert_eq!(hubspot_calls(&env), (4, 3));
+    let notes = deal_notes(&env, ALPHA);
+    assert_eq!(notes.len(), 1, "one lock note: {notes:?}");
+    assert!(notes[0].starts_with(deal_mapping::SYNC_NOTE_MARKER) && notes[0].contains("'Submitted'"));
 
-    // Again: the deals already show their status, so no HubSpot write.
+    // Again: the deals already show their status, so no HubSpot write (and no second note).
     env.hubspot.clear_requests();
     run(&env, &company_change("c-fail-2")).await;
     assert_eq!(hubspot_calls(&env), (4, 0));
+    assert_eq!(deal_notes(&env, ALPHA).len(), 1);
 
     // AWS approves ALPHA's opportunity (CompanyName stays editable): the next company change goes through and the
     // deal shows it is in sync again.

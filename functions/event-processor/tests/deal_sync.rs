@@ -111,11 +111,11 @@ fn prop(env: &Env, name: &str) -> Option<String> {
 }
 
 fn hubspot_writes(env: &Env) -> usize {
-    env.hubspot.requests().iter().filter(|r| r.method == "PATCH").count()
+    env.hubspot.requests().iter().filter(|r| is_hubspot_write(r)).count()
 }
 
 fn hubspot_reads(env: &Env) -> usize {
-    env.hubspot.requests().iter().filter(|r| r.method != "PATCH").count()
+    env.hubspot.requests().iter().filter(|r| !is_hubspot_write(r)).count()
 }
 
 fn skipped(reason: &'static str) -> RecordStatus {
@@ -138,7 +138,9 @@ async fn create_writes_back_and_costs_one_partner_central_write() {
     assert_eq!(status, processed("created"));
     assert_eq!(env.pc.count("CreateOpportunity"), 1);
     assert_eq!(env.pc.opportunity_count(), 1);
-    assert_eq!((env.pc.reads(), env.pc.writes()), (0, 1), "PC reads/writes per create");
+    // One ListOpportunities (is there an opportunity carrying this deal's id to adopt?) + CreateOpportunity.
+    assert_eq!((env.pc.reads(), env.pc.writes()), (1, 1), "PC reads/writes per create");
+    assert_eq!(env.pc.count("ListOpportunities"), 1);
     // deal read + company batch + contact batch, then one write-back PATCH.
     assert_eq!(
         (hubspot_reads(&env), hubspot_writes(&env)),
@@ -206,17 +208,10 @@ async fn write_back_failure_then_retry_creates_one_opportunity() {
     assert_eq!(prop(&env, "aws_opportunity_id"), None);
     env.hubspot.clear_faults();
     let status = run(&env, &deal_event("m-1", None, None)).await;
-    assert_eq!(status, processed("created"));
-    assert_eq!(
-        env.pc.count("CreateOpportunity"),
-        2,
-        "the retry replays CreateOpportunity with the same token"
-    );
-    assert_eq!(
-        env.pc.opportunity_count(),
-        1,
-        "the replayed ClientToken returns the first opportunity"
-    );
+    // The retry finds the opportunity carrying this deal's id before creating and adopts it.
+    assert_eq!(status, processed("adopted"));
+    assert_eq!(env.pc.count("CreateOpportunity"), 1, "no second CreateOpportunity");
+    assert_eq!(env.pc.opportunity_count(), 1);
     let id = prop(&env, "aws_opportunity_id").unwrap();
     assert!(env.pc.opportunity(&id).is_some());
 }
@@ -255,12 +250,18 @@ async fn update_merges_and_keeps_fields_the_sync_does_not_own() {
         stored["Project"]["AdditionalComments"],
         "Added in the Partner Central console"
     );
-    // One write-back PATCH (title/review status/last sync differ from the re-seeded deal).
+    // A deal property change touching no account property: the deal is the only HubSpot read. One write-back
+    // PATCH (title/review status/last sync differ from the re-seeded deal).
     assert_eq!(
         (hubspot_reads(&env), hubspot_writes(&env)),
-        (3, 1),
+        (1, 1),
         "HubSpot reads/writes per update"
     );
+    assert_eq!(
+        stored["Customer"]["Account"]["CompanyName"], "Acme Corp",
+        "the account is carried over unchanged"
+    );
+    assert_eq!(stored["Customer"]["Contacts"][0]["Email"], "jane.doe@acme.example");
 
     // The same event again: nothing changed, so zero writes anywhere.
     env.hubspot.clear_requests();
@@ -289,14 +290,24 @@ async fn review_lock_blocks_updates_and_tells_the_deal_once() {
     let status = run(&env, &deal_event("m-2", Some(("dealstage", "contractsent")), None)).await;
     assert_eq!(status, skipped("review_locked"));
     assert_eq!(env.pc.count("UpdateOpportunity"), 0);
-    assert_eq!(hubspot_writes(&env), 1);
+    // The status PATCH and one note explaining the lock.
+    assert_eq!(hubspot_writes(&env), 2);
+    let notes = deal_notes(&env, DEAL);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].starts_with(deal_mapping::SYNC_NOTE_MARKER), "{}", notes[0]);
+    assert!(
+        notes[0].contains(&id) && notes[0].contains("'In review'"),
+        "{}",
+        notes[0]
+    );
     assert_eq!(prop(&env, "aws_sync_status").as_deref(), Some("blocked"));
     assert_eq!(prop(&env, "aws_review_status").as_deref(), Some("In review"));
     assert!(prop(&env, "aws_sync_error").unwrap().contains("In review"));
-    // Another change while still in review: no second write-back.
+    // Another change while still in review: no second write-back, no second note.
     let status = run(&env, &deal_event("m-3", Some(("amount", "5")), None)).await;
     assert_eq!(status, skipped("review_locked"));
-    assert_eq!(hubspot_writes(&env), 1);
+    assert_eq!(hubspot_writes(&env), 2);
+    assert_eq!(deal_notes(&env, DEAL).len(), 1);
     assert_eq!(env.pc.count("UpdateOpportunity"), 0);
 }
 
@@ -394,13 +405,15 @@ async fn lost_write_back_then_changed_deal_recovers_the_opportunity() {
         &deal_event("m-2", Some(("dealstage", "decisionmakerboughtin")), None),
     )
     .await;
-    assert_eq!(status, processed("updated"));
+    // The retry finds the opportunity carrying this deal's id (ListOpportunities by company name) and adopts it:
+    // no second CreateOpportunity, no token conflict.
+    assert_eq!(status, processed("adopted"));
+    assert_eq!(env.pc.count("CreateOpportunity"), 1);
     assert_eq!(
-        env.pc.count("CreateOpportunity"),
+        env.pc.count("ListOpportunities"),
         2,
-        "the second one was refused (token conflict)"
+        "one adopt check per create attempt"
     );
-    assert_eq!(env.pc.count("ListOpportunities"), 1);
     assert_eq!(env.pc.opportunity_count(), 1);
     let id = prop(&env, "aws_opportunity_id").unwrap();
     assert_eq!(
@@ -537,13 +550,22 @@ async fn workload_of_100_deal_events_over_20_deals() {
     let (hs_reads, hs_writes) = (hubspot_reads(&env), hubspot_writes(&env));
     eprintln!(
         "workload 100 events / 20 deals: Partner Central writes {pc_writes} (minimum 40), reads {pc_reads} \
-         (minimum 20); HubSpot reads {hs_reads}, writes {hs_writes} (minimum 20 write-backs + 20 last-sync)"
+         (minimum 20 + 20 adopt checks); HubSpot reads {hs_reads}, writes {hs_writes} (minimum 20 write-backs + 20 \
+         last-sync)"
     );
     assert_eq!(env.pc.opportunity_count(), 20);
     assert_eq!(env.pc.count("CreateOpportunity"), 20);
     assert_eq!(env.pc.count("UpdateOpportunity"), 20);
     assert_eq!(pc_writes, 40);
-    assert_eq!(pc_reads, 40, "one GetOpportunity per update event (changed or not)");
-    assert_eq!(hs_reads, 3 * 60, "deal + company + contacts per non-echo event");
+    assert_eq!(env.pc.count("ListOpportunities"), 20, "one adopt check per create");
+    assert_eq!(
+        pc_reads, 60,
+        "the adopt checks + one GetOpportunity per update event (changed or not)"
+    );
+    assert_eq!(
+        hs_reads,
+        3 * 20 + 40,
+        "deal + company + contacts per creation, the deal alone per amount change"
+    );
     assert_eq!(hs_writes, 40);
 }

@@ -124,15 +124,16 @@ fn chrono_free_seconds(date: &str) -> String {
 async fn three_events_make_one_read_per_api() {
     let env = env().await;
     let report = env.app.run_batch(&fixture(), None).await.unwrap();
-    // Deal read + company batch read, then the write-back PATCH (the seeded opportunity lacked the mapped fields,
-    // so one UpdateOpportunity after one GetOpportunity).
+    // Three `amount` changes of a linked deal: the deal read alone (no company/contact read: amount does not feed
+    // the account), then the write-back PATCH (the seeded opportunity lacked the mapped fields, so one
+    // UpdateOpportunity after one GetOpportunity).
     let methods: Vec<String> = env.hubspot.requests().iter().map(|r| r.method.clone()).collect();
-    assert_eq!(methods, vec!["GET", "POST", "PATCH"]);
+    assert_eq!(methods, vec!["GET", "PATCH"]);
     assert_eq!(env.pc.reads(), 1);
     assert_eq!(env.pc.writes(), 1);
     assert_eq!(env.pc.count("UpdateOpportunity"), 1);
-    // Timed calls: deal, company batch, write-back; update_with_retry (Get + Update) counts as one.
-    assert_eq!(env.app.services().metrics.api_calls(HUBSPOT_API), 3);
+    // Timed calls: deal, write-back; update_with_retry (Get + Update) counts as one.
+    assert_eq!(env.app.services().metrics.api_calls(HUBSPOT_API), 2);
     assert_eq!(env.app.services().metrics.api_calls(PARTNER_CENTRAL_API), 1);
     let expected = RecordStatus::Processed {
         action: "updated".into(),

@@ -177,6 +177,25 @@ async fn show_on_deal(services: &Services, deal: &CrmObject, desired: BTreeMap<S
     }
 }
 
+/// The one note explaining a review lock, when the deal's status changes into `blocked`. Best effort, like
+/// [`show_on_deal`].
+async fn lock_note(services: &Services, p: &SyncProperties, deal: &CrmObject, status: &str) {
+    let id = linked_opportunity(p, deal).unwrap_or_default();
+    let body = deal_mapping::lock_note_body(id, status);
+    let result = services
+        .metrics
+        .timed(
+            HUBSPOT_API,
+            services
+                .hubspot
+                .create_deal_note(&deal.id, &body, &super::deal::writeback::now_iso()),
+        )
+        .await;
+    if let Err(e) = result {
+        tracing::warn!(deal = %deal.id, error = %e, "could not write the review-lock note onto the deal");
+    }
+}
+
 /// After a successful update of a deal that shows `blocked`: the review lock is gone, the deal is in sync again.
 async fn clear_blocked(services: &Services, p: &SyncProperties, deal: &CrmObject, review_status: Option<String>) {
     // `None` = the opportunity was not read (nothing to send), so its lock state is unknown.
@@ -208,7 +227,11 @@ pub async fn settle(
             }
             Ok(DealOutcome::Unchanged(status)) => clear_blocked(services, p, deal, status).await,
             Ok(DealOutcome::Locked(status)) => {
+                let newly_blocked = deal.property(&p.sync_status) != Some(STATUS_BLOCKED);
                 show_on_deal(services, deal, blocked_properties(p, &status)).await;
+                if newly_blocked {
+                    lock_note(services, p, deal, &status).await;
+                }
             }
             Err(e) if e.class() == FailureClass::Permanent => {
                 tracing::warn!(object = %target, deal = %deal.id, code = %e.code(), error = %e,

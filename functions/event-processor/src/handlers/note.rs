@@ -54,6 +54,10 @@ impl NoteHandler {
             .metrics
             .timed(HUBSPOT_API, s.hubspot.get_note(&target.object_id))
             .await?;
+        if deal_mapping::is_sync_note(&note) {
+            // The sync's own note (review-lock explanation), recognised by its text even without an app id.
+            return Ok(Completion::skipped("echo"));
+        }
         let deal_ids = note.associated_ids(ObjectType::Deals);
         let deals = fanout::linked_deals(&s, &self.ctx, &deal_ids).await?;
         tracing::info!(object = %target, events = events.len(), deals = deal_ids.len(), linked = deals.len(),

@@ -160,10 +160,26 @@ pub fn opportunity_of(env: &Env, deal: &str) -> Value {
         .unwrap()
 }
 
+/// A HubSpot request that changes data: a PATCH, or a POST that is not a batch read or a search (a note create).
+pub fn is_hubspot_write(r: &hubspot_server::RecordedRequest) -> bool {
+    r.method == "PATCH" || (r.method == "POST" && !r.path.ends_with("/batch/read") && !r.path.ends_with("/search"))
+}
+
+/// (reads, writes) the local HubSpot server saw.
 pub fn hubspot_calls(env: &Env) -> (usize, usize) {
     let requests = env.hubspot.requests();
-    let writes = requests.iter().filter(|r| r.method == "PATCH").count();
+    let writes = requests.iter().filter(|r| is_hubspot_write(r)).count();
     (requests.len() - writes, writes)
+}
+
+/// The notes the sync created on `deal` (their bodies).
+pub fn deal_notes(env: &Env, deal: &str) -> Vec<String> {
+    env.hubspot
+        .associated_ids(ObjectType::Deals, deal, ObjectType::Notes)
+        .into_iter()
+        .filter_map(|n| env.hubspot.object(ObjectType::Notes, &n))
+        .filter_map(|n| n.properties.get("hs_note_body").cloned())
+        .collect()
 }
 
 pub fn reset_logs(env: &Env) {

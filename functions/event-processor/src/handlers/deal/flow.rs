@@ -1,29 +1,44 @@
-//! The deal sync flow: echo check, one context read, scope, then create or update, then the status write-back.
+//! The deal sync flow: echo check, the deal read, scope, then update (linked deal) or adopt/create (unlinked), then the
+//! status write-back and the solution associations.
 //!
-//! The deal is read first and the scope checked before anything else is read, so an out-of-scope deal (most deals of
-//! a portal) costs one HubSpot read; in-scope deals then read their primary company and contacts as two concurrent
-//! batch reads (the same requests as `HubSpotClient::get_deal_context`, which would read them before the scope is
-//! known).
+//! Reads: the deal is read first and the scope checked before anything else, so an out-of-scope deal costs one
+//! HubSpot read. A linked deal whose events are only property changes of properties that do not feed
+//! `Customer.Account` (and no association change) is updated from the deal alone ([`deal_only`]): GetOpportunity,
+//! merge the deal-owned fields outside `Customer` ([`OwnedFields::deal_only`]) and carry Account/Contacts over
+//! unchanged (company and contact events own them) — 1 HubSpot read. Creations, association changes and
+//! account-property changes also read the primary company and up to [`MAX_CONTACTS`] contacts (two concurrent batch
+//! reads: 3 HubSpot reads).
 //!
-//! Calls per event (steady state, measured in `tests/deal_sync.rs`): a create costs HubSpot 3 reads (deal, company
-//! batch, contact batch; fewer without associations) + 1 write (write-back), and Partner Central 1 write
-//! (CreateOpportunity). An update costs the same HubSpot reads, Partner Central 1 read (GetOpportunity) + at most 1
-//! write (none when nothing changed), and a HubSpot write only when a sync property differs.
+//! Create: one ListOpportunities filtered by the customer's company name looks for an opportunity already carrying
+//! this deal's id as PartnerOpportunityIdentifier (created by the previous system, or by us with a lost write-back)
+//! and adopts it; otherwise CreateOpportunity with the deterministic ClientToken, then the write-back (the link is
+//! saved before anything else can fail), then one AssociateOpportunity per configured solution. Solutions missing
+//! from an opportunity (an association failed after the write-back) are added by the next update of the deal, which
+//! reads `RelatedEntityIdentifiers.Solutions` from the GetOpportunity it does anyway.
+//!
+//! Review lock: the status properties say `blocked` with the reason, and one HubSpot note explains it on the deal —
+//! only when the deal's sync status changes into `blocked` (not on every event; echoes never get here).
+//!
+//! Calls per event are listed in the crate README and asserted in `tests/deal_sync.rs` and `tests/workload.rs`.
 
 use std::collections::BTreeMap;
 
-use deal_mapping::{DealInput, OwnedFields, changed, client_token, in_scope, map_fields, map_new_opportunity};
+use deal_mapping::{
+    DealInput, OwnedFields, account_deal_properties, changed, in_scope, lock_note_body, map_deal_fields, map_fields,
+};
 use hubspot::{BatchRead, CrmObject, ObjectType};
-use partner_central::PcError;
-use sync_events::SyncEvent;
+use partner_central::sdk::operation::get_opportunity::GetOpportunityOutput;
+use partner_central::{OpportunityFields, PcError};
+use sync_events::{EventKind, SyncEvent};
 
 use super::DealHandler;
 use super::plan::MAX_CONTACTS;
-use super::writeback::{self, all_echoes, blocked_properties, diff, linked_opportunity, synced_properties};
-use crate::handlers::{HandlerError, ObjectRef};
+use super::writeback::{
+    self, STATUS_BLOCKED, all_echoes, blocked_properties, diff, is_echo, linked_opportunity, synced_properties,
+};
+use crate::handlers::{HandlerContext, HandlerError, ObjectRef};
 use crate::outcome::{Classify, Completion, FailureClass};
-use crate::services::Services;
-use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API};
+use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API, Services};
 
 /// Deal properties the mapping and scope check read (plus the write-back properties of the settings and the
 /// mapping's configured properties).
@@ -55,12 +70,24 @@ pub const SYNC_COMPANY_PROPERTIES: &[&str] = &[
 /// Contact properties feeding `Customer.Contacts`.
 pub const SYNC_CONTACT_PROPERTIES: &[&str] = &["email", "firstname", "lastname", "jobtitle", "phone", "mobilephone"];
 
-/// Review status of a freshly created opportunity (CreateOpportunity does not return it; AWS sets it until the
-/// opportunity is submitted for review).
-pub const NEW_REVIEW_STATUS: &str = "Pending Submission";
+/// True when the events can be applied from the deal alone: every event that is not the sync's own echo is a
+/// property change of a property that does not feed `Customer.Account` (no creation, no association change).
+pub fn deal_only(events: &[&SyncEvent], ctx: &HandlerContext) -> bool {
+    let account = account_deal_properties(ctx.mapping());
+    events.iter().filter(|e| !is_echo(e, ctx)).all(|e| {
+        e.kind() == EventKind::DealPropertyChange
+            && e.property_name.as_deref().is_some_and(|p| !account.contains(&p.trim()))
+    })
+}
 
-/// ListOpportunities pages searched to recover an opportunity after a ClientToken conflict.
-const RECOVERY_PAGES: usize = 20;
+/// What an update merges into the current record.
+pub(super) enum Wanted<'a> {
+    /// Everything the deal mapping produces (deal, company, contacts were read).
+    Full(Box<OpportunityFields>),
+    /// The deal's own fields outside `Customer`, mapped from the deal alone inside the merge (the current record's
+    /// CompanyName fills the business-problem padding).
+    DealOnly(&'a CrmObject),
+}
 
 /// What an update did.
 #[derive(Debug, Default)]
@@ -69,6 +96,16 @@ struct UpdateOutcome {
     review_status: Option<String>,
     title: Option<String>,
     locked: Option<String>,
+    solutions: Vec<String>,
+    mapping_error: Option<deal_mapping::MappingErrors>,
+}
+
+fn current_company_name(current: &GetOpportunityOutput) -> &str {
+    current
+        .customer
+        .as_ref()
+        .and_then(|c| c.account.as_ref())
+        .map_or("", |a| a.company_name.as_str())
 }
 
 impl DealHandler {
@@ -117,17 +154,33 @@ impl DealHandler {
         if !in_scope(&deal, self.mapping()) {
             return Ok(Completion::skipped("not_in_scope"));
         }
-        let (companies, contacts) = self.read_related(&s, &deal).await?;
         let deal = &deal;
-        let input = DealInput {
-            deal,
-            company: companies.results.first(),
-            contacts: &contacts.results,
-        };
         let linked = linked_opportunity(self.ctx.properties(), deal).map(str::to_owned);
         let result = match linked {
-            Some(id) => self.update(&s, target, input, &id, false).await,
-            None => self.create(&s, target, input).await,
+            Some(id) if deal_only(events, &self.ctx) => {
+                self.update(&s, target, deal, Wanted::DealOnly(deal), &id, false).await
+            }
+            linked => {
+                let (companies, contacts) = self.read_related(&s, deal).await?;
+                let input = DealInput {
+                    deal,
+                    company: companies.results.first(),
+                    contacts: &contacts.results,
+                };
+                match linked {
+                    Some(id) => {
+                        let today = chrono::Utc::now().date_naive();
+                        match map_fields(input, self.mapping(), today) {
+                            Ok(mapped) => {
+                                self.update(&s, target, deal, Wanted::Full(Box::new(mapped)), &id, false)
+                                    .await
+                            }
+                            Err(e) => Err(Self::invalid(target, &e)),
+                        }
+                    }
+                    None => self.create(&s, target, input).await,
+                }
+            }
         };
         if let Err(e) = &result
             && e.class() == FailureClass::Permanent
@@ -164,73 +217,33 @@ impl DealHandler {
         )?)
     }
 
-    fn invalid(target: &ObjectRef, errors: &deal_mapping::MappingErrors) -> HandlerError {
+    pub(super) fn invalid(target: &ObjectRef, errors: &deal_mapping::MappingErrors) -> HandlerError {
         HandlerError::InvalidData {
             object: target.to_string(),
             reason: errors.to_string(),
         }
     }
 
-    async fn create(&self, s: &Services, target: &ObjectRef, input: DealInput<'_>) -> Result<Completion, HandlerError> {
-        let today = chrono::Utc::now().date_naive();
-        let new = map_new_opportunity(input, self.mapping(), today).map_err(|e| Self::invalid(target, &e))?;
-        let token = client_token(&target.portal_id.to_string(), &input.deal.id)?;
-        let created = s
-            .metrics
-            .timed(PARTNER_CENTRAL_API, s.partner_central.create_opportunity(&token, &new))
-            .await;
-        let id = match created {
-            Ok(out) => out.id,
-            Err(PcError::ClientTokenConflict { .. }) => {
-                // The token was used with a different body: this deal's opportunity exists (its write-back was
-                // lost and the deal changed since). Find it and update it instead of creating another.
-                let found = s
-                    .metrics
-                    .timed(
-                        PARTNER_CENTRAL_API,
-                        s.partner_central
-                            .find_by_partner_identifier(&input.deal.id, RECOVERY_PAGES),
-                    )
-                    .await?;
-                let Some(existing) = found.into_iter().find_map(|o| o.id) else {
-                    return Err(HandlerError::InvalidData {
-                        object: target.to_string(),
-                        reason: "ClientToken already used but no opportunity carries this deal's id".into(),
-                    });
-                };
-                tracing::info!(object = %target, opportunity = %existing, "recovered opportunity after token conflict");
-                return self.update(s, target, input, &existing, true).await;
-            }
-            Err(e) => return Err(e.into()),
-        };
-        // TODO(issue 5): associate the configured solution(s) (AssociateOpportunity) once the solution config exists.
-        let title = new
-            .fields
-            .project
-            .as_ref()
-            .and_then(|p| p.title.as_deref())
-            .unwrap_or_default();
-        let p = self.ctx.properties();
-        let mut desired = synced_properties(p, Some(NEW_REVIEW_STATUS));
-        desired.insert(p.opportunity_id.clone(), id.clone());
-        desired.insert(p.opportunity_title.clone(), title.to_owned());
-        desired.insert(p.last_sync.clone(), writeback::now_iso());
-        self.write_back(s, target, &desired).await?;
-        tracing::info!(object = %target, opportunity = %id, "opportunity created");
-        Ok(Completion::processed("created"))
-    }
-
-    async fn update(
+    /// Get -> merge -> Update (only when something changes), then the missing solutions, then the status
+    /// write-back. `relink` also writes the opportunity id (an adopted opportunity).
+    pub(super) async fn update(
         &self,
         s: &Services,
         target: &ObjectRef,
-        input: DealInput<'_>,
+        deal: &CrmObject,
+        wanted: Wanted<'_>,
         id: &str,
         relink: bool,
     ) -> Result<Completion, HandlerError> {
         let today = chrono::Utc::now().date_naive();
-        let mapped = map_fields(input, self.mapping(), today).map_err(|e| Self::invalid(target, &e))?;
-        let owned = OwnedFields::deal();
+        let owned = match &wanted {
+            Wanted::Full(_) => OwnedFields::deal(),
+            Wanted::DealOnly(deal) => {
+                // Mapping problems do not depend on the company name: report them before any Partner Central call.
+                map_deal_fields(deal, "", self.mapping(), today).map_err(|e| Self::invalid(target, &e))?;
+                OwnedFields::deal_only()
+            }
+        };
         let mut outcome = UpdateOutcome::default();
         let result = s
             .metrics
@@ -242,6 +255,23 @@ impl DealHandler {
                         .as_ref()
                         .and_then(|l| l.review_status.as_ref())
                         .map(|r| r.as_str().to_owned());
+                    outcome.solutions = current
+                        .related_entity_identifiers
+                        .as_ref()
+                        .and_then(|r| r.solutions.clone())
+                        .unwrap_or_default();
+                    let mapped = match &wanted {
+                        Wanted::Full(m) => (**m).clone(),
+                        Wanted::DealOnly(deal) => {
+                            match map_deal_fields(deal, current_company_name(current), self.mapping(), today) {
+                                Ok(m) => m,
+                                Err(e) => {
+                                    outcome.mapping_error = Some(e);
+                                    return None;
+                                }
+                            }
+                        }
+                    };
                     match deal_mapping::merge_current_record(current, &mapped, &owned) {
                         Ok(merged) => {
                             outcome.title = merged
@@ -265,7 +295,9 @@ impl DealHandler {
             Err(PcError::NotEditable { review_status, .. }) => outcome.locked = Some(review_status),
             Err(e) => return Err(e.into()),
         }
-        let deal = input.deal;
+        if let Some(e) = &outcome.mapping_error {
+            return Err(Self::invalid(target, e));
+        }
         let p = self.ctx.properties();
         let mut desired = BTreeMap::new();
         if relink {
@@ -277,9 +309,13 @@ impl DealHandler {
             if !changes.is_empty() {
                 self.write_back(s, target, &changes).await?;
             }
+            if deal.property(&p.sync_status) != Some(STATUS_BLOCKED) {
+                self.lock_note(s, target, id, status).await?;
+            }
             tracing::info!(object = %target, opportunity = id, review_status = %status, "opportunity locked by review");
             return Ok(Completion::skipped("review_locked"));
         }
+        self.associate_solutions(s, target, id, &outcome.solutions).await?;
         desired.extend(synced_properties(p, outcome.review_status.as_deref()));
         if let Some(title) = &outcome.title {
             desired.insert(p.opportunity_title.clone(), title.clone());
@@ -297,7 +333,41 @@ impl DealHandler {
         }))
     }
 
-    async fn write_back(
+    /// The one note explaining a review lock (written when the deal's status changes into `blocked`).
+    async fn lock_note(&self, s: &Services, target: &ObjectRef, id: &str, status: &str) -> Result<(), HandlerError> {
+        let body = lock_note_body(id, status);
+        s.metrics
+            .timed(
+                HUBSPOT_API,
+                s.hubspot
+                    .create_deal_note(&target.object_id, &body, &writeback::now_iso()),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// One AssociateOpportunity per configured solution not in `associated` (an already-associated solution is
+    /// not sent again; Partner Central also accepts a repeat).
+    pub(super) async fn associate_solutions(
+        &self,
+        s: &Services,
+        target: &ObjectRef,
+        id: &str,
+        associated: &[String],
+    ) -> Result<(), HandlerError> {
+        for solution in &self.ctx.settings().solutions {
+            if associated.contains(solution) {
+                continue;
+            }
+            s.metrics
+                .timed(PARTNER_CENTRAL_API, s.partner_central.associate_solution(id, solution))
+                .await?;
+            tracing::info!(object = %target, opportunity = id, solution = %solution, "solution associated");
+        }
+        Ok(())
+    }
+
+    pub(super) async fn write_back(
         &self,
         s: &Services,
         target: &ObjectRef,

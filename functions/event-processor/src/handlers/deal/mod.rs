@@ -7,6 +7,7 @@
 //! Mapping errors are permanent: [`ObjectHandler::surface_permanent_failure`] writes them onto the deal
 //! ([`writeback`]). [`plan`] is a read-only diagnostic view used by tooling and tests.
 
+pub mod create;
 pub mod flow;
 pub mod plan;
 pub mod writeback;
@@ -19,6 +20,7 @@ use sync_events::SyncEvent;
 
 use super::{BoxFuture, HandlerContext, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
 use crate::outcome::Completion;
+pub use create::NEW_REVIEW_STATUS;
 pub use plan::{DEAL_PROPERTIES, DealSyncPlan, LinkedOpportunity, MAX_CONTACTS};
 
 /// The deal handler.
