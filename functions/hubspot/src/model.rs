@@ -192,6 +192,18 @@ pub enum FilterOperator {
     HasProperty,
     /// Property has no value.
     NotHasProperty,
+    /// Every word of the value is a word of the property (`*` wildcard at a word's start or end).
+    ContainsToken,
+    /// Negation of `ContainsToken` (also true when the property has no value).
+    NotContainsToken,
+    /// Greater than (numbers, epoch-millisecond dates).
+    Gt,
+    /// Greater than or equal.
+    Gte,
+    /// Less than.
+    Lt,
+    /// Less than or equal.
+    Lte,
 }
 
 /// One search filter.
@@ -202,7 +214,7 @@ pub struct Filter {
     pub property_name: String,
     /// Operator.
     pub operator: FilterOperator,
-    /// Value, for `EQ`/`NEQ`.
+    /// Value, for `EQ`/`NEQ`/`CONTAINS_TOKEN`/comparisons.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -230,6 +242,21 @@ pub struct SearchRequest {
 }
 
 impl SearchRequest {
+    /// Objects whose `property` contains the word(s) `token` (`CONTAINS_TOKEN`), 200 per page (HubSpot's maximum).
+    pub fn property_contains_token(property: &str, token: &str, properties: &[&str]) -> Self {
+        let filter = Filter {
+            property_name: property.to_owned(),
+            operator: FilterOperator::ContainsToken,
+            value: Some(token.to_owned()),
+        };
+        Self {
+            filter_groups: vec![FilterGroup { filters: vec![filter] }],
+            properties: properties.iter().map(|p| (*p).to_owned()).collect(),
+            limit: 200,
+            after: None,
+        }
+    }
+
     /// Objects whose `property` equals `value`.
     pub fn property_equals(property: &str, value: &str, properties: &[&str]) -> Self {
         let filter = Filter {
@@ -257,6 +284,23 @@ pub struct SearchPage {
     pub results: Vec<CrmObject>,
     /// Paging cursor.
     pub paging: Option<Paging>,
+}
+
+/// One page of an object listing (`GET /crm/v3/objects/{type}`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ListPage {
+    /// This page.
+    #[serde(default)]
+    pub results: Vec<CrmObject>,
+    /// Paging cursor.
+    pub paging: Option<Paging>,
+}
+
+impl ListPage {
+    /// The `after` cursor of the next page.
+    pub fn next_after(&self) -> Option<&str> {
+        self.paging.as_ref()?.next.as_ref().map(|n| n.after.as_str())
+    }
 }
 
 impl SearchPage {

@@ -117,6 +117,7 @@ fn dispatch(state: &mut State, method: &str, path: &str, query: &str, body: &[u8
         ("GET", ["crm", "v3", "objects", t, id]) => object_type(t).map(|t| get_object(state, t, id, query)),
         ("PATCH", ["crm", "v3", "objects", t, id]) => object_type(t).map(|t| patch_object(state, t, id, body)),
         ("POST", ["crm", "v3", "objects", t]) => object_type(t).map(|t| create_object(state, t, body)),
+        ("GET", ["crm", "v3", "objects", t]) => object_type(t).map(|t| crate::search::list_objects(state, t, query)),
         ("POST", ["crm", "v3", "objects", t, "batch", "read"]) => {
             object_type(t).map(|t| crate::batch::batch_read(state, t, body))
         }

@@ -141,8 +141,12 @@ impl Store {
 
     /// Creates an object with a fresh id and returns that id.
     pub fn create(&mut self, object_type: ObjectType, properties: BTreeMap<String, String>) -> String {
-        let id = self.next_id.to_string();
+        let mut id = self.next_id.to_string();
         self.next_id += 1;
+        while self.get(object_type, &id).is_some() {
+            id = self.next_id.to_string();
+            self.next_id += 1;
+        }
         self.insert(object_type, id.clone(), properties);
         id
     }

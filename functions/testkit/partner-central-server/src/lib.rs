@@ -2,7 +2,9 @@
 //! 127.0.0.1, validates every request against botocore's published service model (located at run time, see
 //! [`model::candidate_paths`]), behaves like the service where the sync depends on it (ClientToken idempotency,
 //! full-replacement updates with LastModifiedDate locking, review-status edit rules), and gives tests controls:
-//! seeding, review status, fault injection, a write-rate limit and a request log.
+//! seeding (one record or thousands at once: [`PartnerCentralServer::seed_opportunities`]), review status, fault
+//! injection, a write-rate limit, an optional read-rate limit ([`PartnerCentralServer::set_read_rate_limit`]), and a
+//! request log with per-operation counts ([`PartnerCentralServer::counts`], `reads()`, `writes()`).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), partner_central_server::ServerError> {
@@ -20,6 +22,7 @@ pub mod server;
 pub mod state;
 pub mod validate;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -108,43 +111,15 @@ impl PartnerCentralServer {
 
     /// Seed an opportunity from a record in the `GetOpportunityResponse` shape (members you omit are filled: Id,
     /// Arn, dates, RelatedEntityIdentifiers, LifeCycle.ReviewStatus = Pending Submission). Returns its id.
-    pub fn seed_opportunity(&self, catalog: &str, mut record: Value) -> String {
+    pub fn seed_opportunity(&self, catalog: &str, record: Value) -> String {
+        seed_into(&mut self.shared.lock(), catalog, record)
+    }
+
+    /// Seed many opportunities directly into the state under one lock (e.g. 5,000 in milliseconds), each like
+    /// [`PartnerCentralServer::seed_opportunity`]. Returns their ids in input order.
+    pub fn seed_opportunities(&self, catalog: &str, records: impl IntoIterator<Item = Value>) -> Vec<String> {
         let mut st = self.shared.lock();
-        let id = match record.get("Id").and_then(Value::as_str) {
-            Some(id) => id.to_string(),
-            None => st.allocate_opportunity_id(),
-        };
-        let now = st.now_string();
-        record["Catalog"] = json!(catalog);
-        record["Id"] = json!(id);
-        for (k, v) in [
-            (
-                "Arn",
-                json!(format!(
-                    "arn:aws:partnercentral:us-east-1:{}:catalog/{catalog}/opportunity/{id}",
-                    ops::opportunity::ACCOUNT_ID
-                )),
-            ),
-            ("CreatedDate", json!(now)),
-            ("LastModifiedDate", json!(now)),
-            ("RelatedEntityIdentifiers", json!({})),
-        ] {
-            if record.get(k).is_none() {
-                record[k] = v;
-            }
-        }
-        if record.pointer("/LifeCycle/ReviewStatus").is_none() {
-            record["LifeCycle"]["ReviewStatus"] = json!("Pending Submission");
-        }
-        st.opportunities.insert(
-            id.clone(),
-            state::StoredOpportunity {
-                record,
-                origin: None,
-                tags: None,
-            },
-        );
-        id
+        records.into_iter().map(|r| seed_into(&mut st, catalog, r)).collect()
     }
 
     /// The stored full record (as GetOpportunity would return it).
@@ -208,6 +183,23 @@ impl PartnerCentralServer {
         st.last_write = None;
     }
 
+    /// Answer a read-class call (Get/List*) with ThrottlingException when `per_second` reads were already accepted
+    /// in the preceding second (a rolling window; `Some(10)` mirrors a 10 reads/s quota); `None` disables it.
+    pub fn set_read_rate_limit(&self, per_second: Option<u32>) {
+        let mut st = self.shared.lock();
+        st.read_limit = per_second;
+        st.recent_reads.clear();
+    }
+
+    /// Requests received per operation (answered or not), by operation name.
+    pub fn counts(&self) -> BTreeMap<String, usize> {
+        let mut out = BTreeMap::new();
+        for r in &self.shared.lock().log {
+            *out.entry(r.operation.clone()).or_insert(0) += 1;
+        }
+        out
+    }
+
     /// Delay every answer by `latency` (`None` = answer at once).
     pub fn set_latency(&self, latency: Option<Duration>) {
         self.shared.lock().latency = latency;
@@ -253,6 +245,45 @@ impl PartnerCentralServer {
     pub fn clear_log(&self) {
         self.shared.lock().log.clear();
     }
+}
+
+/// Store one seeded record (see [`PartnerCentralServer::seed_opportunity`]).
+fn seed_into(st: &mut state::State, catalog: &str, mut record: Value) -> String {
+    let id = match record.get("Id").and_then(Value::as_str) {
+        Some(id) => id.to_string(),
+        None => st.allocate_opportunity_id(),
+    };
+    let now = st.now_string();
+    record["Catalog"] = json!(catalog);
+    record["Id"] = json!(id);
+    for (k, v) in [
+        (
+            "Arn",
+            json!(format!(
+                "arn:aws:partnercentral:us-east-1:{}:catalog/{catalog}/opportunity/{id}",
+                ops::opportunity::ACCOUNT_ID
+            )),
+        ),
+        ("CreatedDate", json!(now)),
+        ("LastModifiedDate", json!(now)),
+        ("RelatedEntityIdentifiers", json!({})),
+    ] {
+        if record.get(k).is_none() {
+            record[k] = v;
+        }
+    }
+    if record.pointer("/LifeCycle/ReviewStatus").is_none() {
+        record["LifeCycle"]["ReviewStatus"] = json!("Pending Submission");
+    }
+    st.opportunities.insert(
+        id.clone(),
+        state::StoredOpportunity {
+            record,
+            origin: None,
+            tags: None,
+        },
+    );
+    id
 }
 
 impl Drop for PartnerCentralServer {

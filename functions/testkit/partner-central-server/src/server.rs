@@ -132,6 +132,9 @@ fn process(shared: &Shared, headers: &HeaderMap, operation: &str, body: Option<&
         }
         st.last_write = Some(now);
     }
+    if !is_write(operation) && !st.admit_read(Instant::now()) {
+        return Err(ApiError::Throttling("Rate exceeded".into()));
+    }
     if let Some(input) = &op.input {
         let errors = validate(model, input, body);
         if !errors.is_empty() {

@@ -99,6 +99,10 @@ pub struct State {
     /// Added before every answer (to exercise client timeouts).
     pub latency: Option<Duration>,
     pub last_write: Option<Instant>,
+    /// Read-class calls accepted per rolling second before ThrottlingException (`None` = unlimited).
+    pub read_limit: Option<u32>,
+    /// Arrival times of the read-class calls accepted within the last second (for `read_limit`).
+    pub recent_reads: VecDeque<Instant>,
     pub log: Vec<RecordedRequest>,
     last_timestamp: Option<DateTime<Utc>>,
 }
@@ -148,6 +152,24 @@ impl State {
         }
     }
 
+    /// Apply the read quota to a read-class call arriving `now`: `false` (throttle) when `read_limit` calls were
+    /// already accepted in the second before `now`; accepted calls are remembered.
+    pub fn admit_read(&mut self, now: Instant) -> bool {
+        let Some(limit) = self.read_limit else { return true };
+        while self
+            .recent_reads
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+        {
+            self.recent_reads.pop_front();
+        }
+        if self.recent_reads.len() >= limit as usize {
+            return false;
+        }
+        self.recent_reads.push_back(now);
+        true
+    }
+
     /// Bump an opportunity's LastModifiedDate (a modification by someone else).
     pub fn touch(&mut self, id: &str) -> bool {
         let now = self.now_string();
@@ -169,4 +191,31 @@ pub fn format_time(t: DateTime<Utc>) -> String {
 /// Parse an ISO-8601 timestamp from the wire.
 pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_quota_is_a_rolling_second() {
+        let mut st = State {
+            read_limit: Some(2),
+            ..State::default()
+        };
+        let t0 = Instant::now();
+        assert!(st.admit_read(t0));
+        assert!(st.admit_read(t0 + Duration::from_millis(100)));
+        assert!(
+            !st.admit_read(t0 + Duration::from_millis(900)),
+            "third read within a second"
+        );
+        assert!(
+            st.admit_read(t0 + Duration::from_millis(1000)),
+            "the first one left the window"
+        );
+        assert!(!st.admit_read(t0 + Duration::from_millis(1050)));
+        st.read_limit = None;
+        assert!(st.admit_read(t0 + Duration::from_millis(1051)));
+    }
 }

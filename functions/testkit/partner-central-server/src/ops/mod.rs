@@ -67,11 +67,11 @@ pub(crate) fn lookup<'a>(st: &'a State, catalog: &str, id: &str) -> Result<&'a S
 }
 
 /// Page `items` with an offset-encoded NextToken.
-pub(crate) fn page(
-    items: Vec<Value>,
+pub(crate) fn page<T: Clone>(
+    items: Vec<T>,
     req: &Value,
     default_size: usize,
-) -> Result<(Vec<Value>, Option<String>), ApiError> {
+) -> Result<(Vec<T>, Option<String>), ApiError> {
     let size = req
         .get("MaxResults")
         .and_then(Value::as_u64)
