@@ -123,6 +123,11 @@ struct Pair {
     shadow: App,
     store: ShadowStore,
     seen: BTreeSet<String>,
+    /// Wall time of the shadow runs (S3 puts included) and of the live runs.
+    elapsed: (std::time::Duration, std::time::Duration),
+    /// Shadow records stored, and (HubSpot, PC) reads the servers saw in shadow runs.
+    records: usize,
+    reads: (u64, u64),
 }
 
 impl Pair {
@@ -141,6 +146,9 @@ impl Pair {
             shadow,
             store,
             seen: BTreeSet::new(),
+            elapsed: Default::default(),
+            records: 0,
+            reads: (0, 0),
         }
     }
 
@@ -170,7 +178,9 @@ impl Pair {
     /// reads); returns the normalized planned writes and live writes, sorted.
     async fn step(&mut self, name: &str, event: &SqsEvent) -> (Vec<String>, Vec<String>) {
         self.clear_logs();
+        let started = std::time::Instant::now();
         let shadow_report = self.shadow.run_batch(event, None).await.unwrap();
+        self.elapsed.0 += started.elapsed();
         assert!(
             live_pc_writes(&self.pc).is_empty(),
             "{name}: shadow sent a Partner Central write"
@@ -192,7 +202,12 @@ impl Pair {
             .collect();
 
         self.clear_logs();
+        let started = std::time::Instant::now();
         let live_report = self.live.run_batch(event, None).await.unwrap();
+        self.elapsed.1 += started.elapsed();
+        self.records += records.len();
+        self.reads.0 += shadow_reads.0;
+        self.reads.1 += shadow_reads.1;
         let statuses = |r: &event_processor::engine::BatchReport| -> Vec<String> {
             r.records.iter().map(|r| r.status.label().to_owned()).collect()
         };
@@ -208,12 +223,16 @@ impl Pair {
             self.server_reads(),
             "{name}: shadow makes the reads live mode makes"
         );
-        // The records' read counts are the object sync's (one value shared by a fan-out's records; the
-        // failure hook's record counts its own reads).
+        // The records' read counts are per object sync (one value shared by a fan-out's records; the failure
+        // hook's record counts its own reads).
         let mut recorded = BTreeMap::new();
         for r in &records {
             recorded
-                .entry(r.outcome.label() == "failure_surfaced")
+                .entry((
+                    r.object.object_type.clone(),
+                    r.object.id.clone(),
+                    r.outcome.label() == "failure_surfaced",
+                ))
                 .or_insert(r.reads.clone());
         }
         if !recorded.is_empty() {
@@ -602,4 +621,144 @@ async fn cold_start_in_shadow_mode_sends_no_write() {
     let recorder = app.shadow_recorder().unwrap();
     assert_eq!(recorder.metrics().records(), 2);
     assert_eq!(recorder.metrics().writes("HubSpot:PATCH deal"), 1);
+}
+
+/// The 100-event scripted workload over 20 deals (issue 5's mix: creations, echo write-backs, property changes,
+/// redeliveries, company fan-outs, notes), batch by batch (10 records) shadow then live on the same state, with the
+/// same equality checks as above, and a summary of both modes printed with `--nocapture`.
+#[tokio::test]
+async fn scripted_workload_of_100_events_shadow_vs_live() {
+    let deals: Vec<String> = (0..20).map(|i| (9400 + i).to_string()).collect();
+    let named: Vec<(String, String)> = deals.iter().map(|d| (d.clone(), format!("Deal {d} #AWS"))).collect();
+    let refs: Vec<(&str, &str)> = named.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let (hubspot, pc) = servers(&refs).await;
+    let settings = json!({"hubspot_app_id": APP_ID, "solutions": ["S-0000001"]});
+    let mut pair = Pair::new(hubspot, pc, settings).await;
+    let mut planned_total = 0;
+    let mut events = 0;
+    let mut batch = |name: String, records: Vec<aws_lambda_events::event::sqs::SqsMessage>| {
+        events += records.len();
+        (name, event_of(records))
+    };
+    let mut phases = Vec::new();
+    for (i, chunk) in deals.chunks(10).enumerate() {
+        let records = chunk
+            .iter()
+            .map(|d| record("deal", d, &format!("create-{d}"), None, None))
+            .collect();
+        phases.push(batch(format!("creations {i}"), records));
+    }
+    for (i, chunk) in deals.chunks(10).enumerate() {
+        let records = chunk
+            .iter()
+            .map(|d| {
+                record(
+                    "deal",
+                    d,
+                    &format!("echo-{d}"),
+                    Some(("aws_sync_status", "synced")),
+                    Some(APP_ID),
+                )
+            })
+            .collect();
+        phases.push(batch(format!("echoes {i}"), records));
+    }
+    for (name, chunks) in [("amount", 0), ("redelivered amount", 1)] {
+        let _ = chunks;
+        for (i, chunk) in deals.chunks(10).enumerate() {
+            let records = chunk
+                .iter()
+                .map(|d| record("deal", d, &format!("amount-{d}"), Some(("amount", "240000")), None))
+                .collect();
+            phases.push(batch(format!("{name} {i}"), records));
+        }
+    }
+    // 10 notes on the first 10 deals, and 10 events of the deals' company (one batch, coalesced into one fan-out
+    // over the 20 deals). Units of one batch must not depend on each other's writes: shadow mode plans every unit
+    // from the state before the batch (see the shadow module docs).
+    let notes: Vec<_> = deals[..10]
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let mut r = record("note", &format!("70{i}"), &format!("note-{d}"), None, None);
+            let mut body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+            body["eventType"] = json!("object.creation");
+            body["objectTypeId"] = json!("0-46");
+            r.body = Some(body.to_string());
+            r
+        })
+        .collect();
+    phases.push(batch("notes".into(), notes));
+    let companies: Vec<_> = (0..10)
+        .map(|i| {
+            record(
+                "company",
+                COMPANY,
+                &format!("co-{i}"),
+                Some(("name", "Acme Holdings")),
+                None,
+            )
+        })
+        .collect();
+    phases.push(batch("company fan-outs".into(), companies));
+    assert_eq!(events, 100);
+
+    for (name, e) in phases {
+        // State changes the workload makes in HubSpot before the events that report them.
+        if name.starts_with("amount") {
+            for r in &e.records {
+                let d = r
+                    .body
+                    .as_deref()
+                    .map(|b| serde_json::from_str::<Value>(b).unwrap()["objectId"].clone());
+                set_deal_prop(&pair.hubspot, d.unwrap().as_str().unwrap(), "amount", "240000");
+            }
+        }
+        if name == "notes" {
+            for (i, d) in deals[..10].iter().enumerate() {
+                pair.hubspot
+                    .seed(
+                        ObjectType::Notes,
+                        &format!("70{i}"),
+                        [
+                            ("hs_note_body", format!("<p>Next: call about deal {d}</p>")),
+                            ("hs_timestamp", chrono::Utc::now().timestamp_millis().to_string()),
+                        ],
+                    )
+                    .unwrap();
+                pair.hubspot
+                    .associate(ObjectType::Notes, &format!("70{i}"), ObjectType::Deals, d)
+                    .unwrap();
+            }
+        }
+        if name == "company fan-outs" {
+            pair.hubspot
+                .seed(ObjectType::Companies, COMPANY, company_props("Acme Holdings"))
+                .unwrap();
+        }
+        let (planned, live) = pair.step(&name, &e).await;
+        assert_eq!(planned, live, "{name}: planned writes differ from the live writes");
+        planned_total += planned.len();
+    }
+    let (shadow_t, live_t) = pair.elapsed;
+    println!(
+        "100 events / 20 deals: planned writes {planned_total} == live writes; shadow records {}; reads per mode \
+         HubSpot {} / Partner Central {} (identical in both modes); wall time shadow {:.0} ms (S3 puts included), \
+         live {:.0} ms (debug build, local servers, moto S3)",
+        pair.records,
+        pair.reads.0,
+        pair.reads.1,
+        shadow_t.as_secs_f64() * 1000.0,
+        live_t.as_secs_f64() * 1000.0
+    );
+    assert!(
+        planned_total >= 20 * 3 + 20 * 2,
+        "creates (3 writes each) and amount updates (2 each) at least"
+    );
+}
+
+fn event_of(records: Vec<aws_lambda_events::event::sqs::SqsMessage>) -> SqsEvent {
+    let mut e = SqsEvent::default();
+    e.records = records;
+    e
 }

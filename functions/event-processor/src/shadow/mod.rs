@@ -7,6 +7,14 @@
 //! `canary_live_percent` run live. Switching is configuration only: the same handlers run in both modes; only the
 //! clients they are given differ.
 //!
+//! What a record means: shadow mode writes nothing, so every object sync is planned from the state it reads, and its
+//! planned writes are exactly the requests live mode would send from that state (tests/shadow_mode.rs checks this
+//! request for request against the local servers). Work that depends on an earlier write differs: after a shadow
+//! create, the next event of that deal plans a create again (the link was never written back), and two units of
+//! one batch touching the same deal (two companies' fan-outs) are both planned from the state before the batch.
+//! Canary deals run live and produce no record; an event skipped before any client is asked for (an echo) produces
+//! none either.
+//!
 //! - [`canary`]: the stable bucket and [`canary::runs_live`].
 //! - [`record`]: the stored record (light dependencies; the operator CLI reads it).
 //! - [`store`]: S3 put/get/list of records and the `shadow_write` log line.
