@@ -188,6 +188,7 @@ struct RunbookCtx<'a> {
     export_prefix: String,
     alarms: Vec<stacks::alarms::AlarmDoc>,
     webhook_path: String,
+    sync_settings: String,
 }
 
 /// Renders the operator runbook of `cfg`.
@@ -212,6 +213,7 @@ pub fn runbook(cfg: &EnvConfig) -> Result<String, SynthError> {
         export_prefix: n.export(""),
         alarms: catalogue(cfg),
         webhook_path: format!("/{}/{}", cfg.api.stage_name, stacks::async_arch::WEBHOOK_PATH.join("/")),
+        sync_settings: crate::env::sync_settings_json(&cfg.sync),
     };
     crate::text::render("runbook.md", crate::text::RUNBOOK, &ctx)
 }
