@@ -146,6 +146,10 @@ pub struct ReconcileArgs {
     /// GetOpportunity calls in flight (still at most --read-rate per second).
     #[arg(long, default_value_t = 4)]
     pub concurrency: usize,
+    /// After the report: write the link property onto `unlinked` deals with exactly one candidate opportunity
+    /// (HubSpot PATCH; the only write reconcile can make).
+    #[arg(long)]
+    pub link_unlinked: bool,
 }
 
 /// The pacers for a run.
@@ -206,6 +210,17 @@ pub async fn reconcile(args: ReconcileArgs, region: Option<String>, json: bool) 
         println!("{pretty}");
     } else {
         print!("{}", report.render_summary());
+    }
+    if args.link_unlinked {
+        let linked = reconcile::link_unlinked(
+            &hs,
+            &report,
+            &settings.properties.opportunity_id,
+            &pacers.hubspot,
+            &mut eprint_line,
+        )
+        .await?;
+        println!("linked {} deal(s) to their existing opportunity", linked.len());
     }
     Ok(())
 }

@@ -349,3 +349,37 @@ async fn thousand_deals_run_time_and_reads() {
         summary.stats.seconds_at_quota
     );
 }
+
+#[tokio::test]
+async fn link_unlinked_writes_the_single_candidate_and_the_next_run_is_clean() {
+    let env = env().await;
+    for id in ["1", "2"] {
+        seed_deal(&env, id, &format!("D{id} #AWS"), "qualifiedtobuy");
+    }
+    let opps = create_opportunities(&env, &ids(&["1", "2"]), "legacy").await;
+    create_opportunities(&env, &ids(&["2"]), "again").await;
+    let pacers = unpaced();
+    let opts = options(Depth::Full);
+    let (mut q1, mut q2) = (|_: String| {}, |_: String| {});
+    let before = reconcile::run(&env.hs_client, &env.pc_client, &env.settings, &pacers, &opts, &mut q1)
+        .await
+        .unwrap();
+    assert_eq!(before.summary.link_mismatch, 2);
+    let linked = reconcile::link_unlinked(
+        &env.hs_client,
+        &before,
+        "aws_opportunity_id",
+        &pacers.hubspot,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(linked, [("1".to_owned(), opps["1"].clone())]);
+    let deal = env.hubspot.object(hubspot_server::ObjectType::Deals, "1").unwrap();
+    assert_eq!(deal.properties.get("aws_opportunity_id"), Some(&opps["1"]));
+    let after = reconcile::run(&env.hs_client, &env.pc_client, &env.settings, &pacers, &opts, &mut q2)
+        .await
+        .unwrap();
+    assert_eq!(after.summary.in_sync, 1);
+    assert_eq!(after.summary.link_mismatch, 1, "deal 2 has two candidates: left alone");
+}

@@ -130,3 +130,46 @@ pub async fn run(
     report.finish();
     Ok(report)
 }
+
+/// Writes the link property onto every deal the report found `unlinked` with exactly one opportunity carrying its
+/// id (an opportunity the previous system created, or ours after a lost write-back, that the processor's adopt
+/// lookup did not find). One HubSpot PATCH per deal, paced by `pacer`; the next event of the deal (or a `backfill`)
+/// then updates the opportunity. Deals with several candidate opportunities are left alone (they are `duplicate`s
+/// to resolve by hand). Returns `(deal id, opportunity id)` of each link written.
+pub async fn link_unlinked(
+    hs: &HubSpotClient,
+    report: &Report,
+    link_property: &str,
+    pacer: &crate::quota::Pacer,
+    progress: &mut dyn FnMut(String),
+) -> Result<Vec<(String, String)>, OpsError> {
+    let mut linked = Vec::new();
+    for f in &report.findings {
+        let report::Finding::LinkMismatch {
+            deal_id,
+            problem: report::LinkProblem::Unlinked,
+            opportunity_ids,
+            ..
+        } = f
+        else {
+            continue;
+        };
+        let [opportunity] = opportunity_ids.as_slice() else {
+            progress(format!(
+                "link: deal {deal_id} has {} candidate opportunities; left alone",
+                opportunity_ids.len()
+            ));
+            continue;
+        };
+        pacer.acquire().await?;
+        let props = BTreeMap::from([(link_property.to_owned(), opportunity.clone())]);
+        hs.update_deal(deal_id, &props).await.map_err(|e| OpsError::Remote {
+            service: "HubSpot",
+            operation: format!("PATCH deal {deal_id}"),
+            message: e.to_string(),
+        })?;
+        progress(format!("link: deal {deal_id} -> {opportunity}"));
+        linked.push((deal_id.clone(), opportunity.clone()));
+    }
+    Ok(linked)
+}
