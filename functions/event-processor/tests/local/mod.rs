@@ -22,6 +22,11 @@ use serde_json::{Value, json};
 
 /// An [`App`] whose HubSpot and Partner Central clients point at the local servers.
 pub async fn local_app(hubspot: &HubSpotServer, pc: &PartnerCentralServer) -> App {
+    local_app_with_settings(hubspot, pc, "").await
+}
+
+/// [`local_app`] with a `SYNC_SETTINGS` value (empty = defaults).
+pub async fn local_app_with_settings(hubspot: &HubSpotServer, pc: &PartnerCentralServer, settings: &str) -> App {
     let hubspot_client = HubSpotClient::new(
         ClientConfig::new(hubspot.token())
             .with_base_url(hubspot.base_url())
@@ -45,6 +50,7 @@ pub async fn local_app(hubspot: &HubSpotServer, pc: &PartnerCentralServer) -> Ap
             "arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbCdEf",
         ),
         (vars::PARTNER_CENTRAL_CATALOG, "Sandbox"),
+        (vars::SYNC_SETTINGS, settings),
     ]);
     let config = Config::from_lookup(|k| vars.get(k).map(|v| (*v).to_owned())).unwrap();
     App::new(Arc::new(services), &config)
