@@ -1,0 +1,484 @@
+//! Issue 5's scripted workload: 100 webhook events over 20 deals through the real engine (SQS batches of 10) against
+//! the local HubSpot and Partner Central servers — creations, deal property changes, redeliveries, company and note
+//! events, and echoes of the sync's own write-backs — with the calls made reported beside the minimum the script
+//! allows (run with `--nocapture` to see the report).
+//!
+//! Script (deal i = 9500 + i, i in 0..20; deals 18 and 19 are out of scope; deal i's primary company is 701 + i % 4):
+//! A 20 deal creations; B 20 echoes (`aws_opportunity_id` written by the sync); C 20 `amount` changes (real);
+//! D 10 redeliveries of C (deals 0..10); E 4 company name changes (real); F 6 notes on deals 0..6;
+//! G 10 `dealstage` changes on deals 8..18 (real); H 10 echoes (`aws_last_sync`).
+
+#![allow(clippy::unwrap_used)]
+
+mod local;
+
+use local::*;
+
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use event_processor::outcome::RecordStatus;
+use hubspot_server::{HubSpotServer, ObjectType, ServerConfig};
+use partner_central_server::PartnerCentralServer;
+use serde_json::{Value, json};
+
+const DEALS: usize = 20;
+const OUT_OF_SCOPE: [usize; 2] = [18, 19];
+
+fn deal_id(i: usize) -> String {
+    format!("{}", 9500 + i)
+}
+
+fn company_id(i: usize) -> String {
+    format!("{}", 701 + i % 4)
+}
+
+fn in_scope(i: usize) -> bool {
+    !OUT_OF_SCOPE.contains(&i)
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Calls {
+    pc_reads: usize,
+    pc_writes: usize,
+    hs_reads: usize,
+    hs_writes: usize,
+}
+
+impl Calls {
+    fn of(env: &Env) -> Self {
+        let (hs_reads, hs_writes) = hubspot_calls(env);
+        Self {
+            pc_reads: env.pc.reads(),
+            pc_writes: env.pc.writes(),
+            hs_reads,
+            hs_writes,
+        }
+    }
+}
+
+async fn seeded() -> Env {
+    let pc = PartnerCentralServer::start().await.unwrap();
+    let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
+    for c in 0..4 {
+        let id = company_id(c);
+        hubspot
+            .seed(ObjectType::Companies, &id, company_props(&format!("Customer {id}")))
+            .unwrap();
+        let contact = format!("{}", 801 + c);
+        hubspot
+            .seed(
+                ObjectType::Contacts,
+                &contact,
+                [
+                    ("email", format!("buyer{c}@customer.example")),
+                    ("firstname", "Pat".into()),
+                ],
+            )
+            .unwrap();
+    }
+    for i in 0..DEALS {
+        let name = if in_scope(i) {
+            format!("Deal {i} #AWS")
+        } else {
+            format!("Deal {i}")
+        };
+        let d = deal_id(i);
+        hubspot.seed(ObjectType::Deals, &d, deal_props(&name)).unwrap();
+        hubspot.associate_primary_company(&d, &company_id(i)).unwrap();
+        hubspot
+            .associate(ObjectType::Deals, &d, ObjectType::Contacts, &format!("{}", 801 + i % 4))
+            .unwrap();
+    }
+    let app = local_app(&hubspot, &pc).await;
+    Env { hubspot, pc, app }
+}
+
+fn note_record(id: &str) -> SqsMessage {
+    let mut r = record("note", id, &format!("note-{id}"), None, None);
+    let mut body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+    body["eventType"] = json!("object.creation");
+    body["objectTypeId"] = json!("0-46");
+    r.body = Some(body.to_string());
+    r
+}
+
+/// Runs records in SQS batches of 10; every record must succeed (processed or skipped).
+async fn run_all(env: &Env, records: Vec<SqsMessage>) -> Vec<RecordStatus> {
+    let mut out = Vec::new();
+    for chunk in records.chunks(10) {
+        let mut e = SqsEvent::default();
+        e.records = chunk.to_vec();
+        let report = env.app.run_batch(&e, None).await.unwrap();
+        assert!(report.failed_ids().is_empty(), "{report:?}");
+        out.extend(report.records.into_iter().map(|r| r.status));
+    }
+    out
+}
+
+fn set_deal(env: &Env, i: usize, property: &'static str, value: &str) {
+    let d = deal_id(i);
+    let mut current = env.hubspot.object(ObjectType::Deals, &d).unwrap().properties;
+    current.insert(property.to_owned(), value.to_owned());
+    env.hubspot.seed(ObjectType::Deals, &d, current).unwrap();
+}
+
+#[tokio::test]
+async fn scripted_workload_of_100_events_over_20_deals() {
+    let env = seeded().await;
+    let scoped: Vec<usize> = (0..DEALS).filter(|i| in_scope(*i)).collect();
+    let mut phases: Vec<(&str, Calls, Calls, usize)> = Vec::new();
+    let mut events = 0;
+    let mut phase = |name: &'static str, env: &Env, before: Calls, n: usize, min: Calls| {
+        let now = Calls::of(env);
+        let used = Calls {
+            pc_reads: now.pc_reads - before.pc_reads,
+            pc_writes: now.pc_writes - before.pc_writes,
+            hs_reads: now.hs_reads - before.hs_reads,
+            hs_writes: now.hs_writes - before.hs_writes,
+        };
+        events += n;
+        phases.push((name, used, min, n));
+        now
+    };
+    let n_scoped = scoped.len();
+
+    // A: creations.
+    let before = Calls::default();
+    let statuses = run_all(
+        &env,
+        (0..DEALS)
+            .map(|i| record("deal", &deal_id(i), &format!("create-{i}"), None, None))
+            .collect(),
+    )
+    .await;
+    for (i, s) in statuses.iter().enumerate() {
+        let want = if in_scope(i) {
+            processed("created")
+        } else {
+            RecordStatus::Skipped {
+                reason: "not_in_scope".into(),
+            }
+        };
+        assert_eq!(*s, want, "deal {i}");
+    }
+    // Minimum: 1 CreateOpportunity per in-scope deal, 1 HubSpot read per event, 1 link write-back per create.
+    let min = Calls {
+        pc_reads: 0,
+        pc_writes: n_scoped,
+        hs_reads: DEALS,
+        hs_writes: n_scoped,
+    };
+    let before = phase("A creations", &env, before, DEALS, min);
+
+    // B: echoes of the link write-back.
+    let statuses = run_all(
+        &env,
+        (0..DEALS)
+            .map(|i| {
+                record(
+                    "deal",
+                    &deal_id(i),
+                    &format!("echo-id-{i}"),
+                    Some(("aws_opportunity_id", "O1")),
+                    None,
+                )
+            })
+            .collect(),
+    )
+    .await;
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == RecordStatus::Skipped { reason: "echo".into() })
+    );
+    let before = phase("B echoes (link)", &env, before, DEALS, Calls::default());
+
+    // C: a real amount change on every deal.
+    for i in 0..DEALS {
+        set_deal(&env, i, "amount", &format!("{}", 200_000 + i * 1000));
+    }
+    let amount = |i: usize| {
+        record(
+            "deal",
+            &deal_id(i),
+            &format!("amount-{i}"),
+            Some(("amount", "changed")),
+            None,
+        )
+    };
+    let statuses = run_all(&env, (0..DEALS).map(amount).collect()).await;
+    for (i, s) in statuses.iter().enumerate() {
+        let want = if in_scope(i) {
+            processed("updated")
+        } else {
+            RecordStatus::Skipped {
+                reason: "not_in_scope".into(),
+            }
+        };
+        assert_eq!(*s, want, "deal {i}");
+    }
+    // Minimum: Get + Update per in-scope deal (UpdateOpportunity needs the current LastModifiedDate), 1 HubSpot
+    // read per event, no HubSpot write required.
+    let min = Calls {
+        pc_reads: n_scoped,
+        pc_writes: n_scoped,
+        hs_reads: DEALS,
+        hs_writes: 0,
+    };
+    let before = phase("C amount changes", &env, before, DEALS, min);
+
+    // D: redeliveries of C for deals 0..10 (same messages, second receive).
+    let redelivered: Vec<SqsMessage> = (0..10)
+        .map(|i| {
+            let mut m = amount(i);
+            m.attributes.insert("ApproximateReceiveCount".into(), "2".into());
+            m
+        })
+        .collect();
+    let statuses = run_all(&env, redelivered).await;
+    assert!(statuses.iter().all(|s| *s == processed("unchanged")), "{statuses:?}");
+    let before = phase(
+        "D redeliveries",
+        &env,
+        before,
+        10,
+        Calls {
+            hs_reads: 10,
+            ..Calls::default()
+        },
+    );
+
+    // E: every company renamed (each is the primary company of 5 deals, 18 of them in scope).
+    for c in 0..4 {
+        let id = company_id(c);
+        env.hubspot
+            .seed(
+                ObjectType::Companies,
+                &id,
+                company_props(&format!("Renamed customer {id}")),
+            )
+            .unwrap();
+    }
+    let statuses = run_all(
+        &env,
+        (0..4)
+            .map(|c| {
+                record(
+                    "company",
+                    &company_id(c),
+                    &format!("company-{c}"),
+                    Some(("name", "renamed")),
+                    None,
+                )
+            })
+            .collect(),
+    )
+    .await;
+    assert!(statuses.iter().all(|s| *s == processed("updated")), "{statuses:?}");
+    let min = Calls {
+        pc_reads: n_scoped,
+        pc_writes: n_scoped,
+        hs_reads: 4,
+        hs_writes: 0,
+    };
+    let before = phase("E company changes", &env, before, 4, min);
+    for i in &scoped {
+        let stored = opportunity_of(&env, &deal_id(*i));
+        assert_eq!(
+            stored["Customer"]["Account"]["CompanyName"],
+            format!("Renamed customer {}", company_id(*i))
+        );
+    }
+
+    // F: a note on each of deals 0..6.
+    let now_ms = chrono_now_ms();
+    for i in 0..6 {
+        let id = format!("{}", 901 + i);
+        env.hubspot
+            .seed(
+                ObjectType::Notes,
+                &id,
+                [
+                    ("hs_note_body", format!("<p>Workshop {i} booked</p>")),
+                    ("hs_timestamp", now_ms.to_string()),
+                ],
+            )
+            .unwrap();
+        env.hubspot
+            .associate(ObjectType::Notes, &id, ObjectType::Deals, &deal_id(i))
+            .unwrap();
+    }
+    let statuses = run_all(&env, (0..6).map(|i| note_record(&format!("{}", 901 + i))).collect()).await;
+    assert!(statuses.iter().all(|s| *s == processed("updated")), "{statuses:?}");
+    let before = phase(
+        "F notes",
+        &env,
+        before,
+        6,
+        Calls {
+            pc_reads: 6,
+            pc_writes: 6,
+            hs_reads: 6,
+            hs_writes: 0,
+        },
+    );
+    assert_eq!(
+        opportunity_of(&env, &deal_id(3))["LifeCycle"]["NextSteps"],
+        "Workshop 3 booked"
+    );
+
+    // G: stage changes on deals 8..18.
+    for i in 8..18 {
+        set_deal(&env, i, "dealstage", "contractsent");
+    }
+    let statuses = run_all(
+        &env,
+        (8..18)
+            .map(|i| {
+                record(
+                    "deal",
+                    &deal_id(i),
+                    &format!("stage-{i}"),
+                    Some(("dealstage", "contractsent")),
+                    None,
+                )
+            })
+            .collect(),
+    )
+    .await;
+    assert!(statuses.iter().all(|s| *s == processed("updated")), "{statuses:?}");
+    let before = phase(
+        "G stage changes",
+        &env,
+        before,
+        10,
+        Calls {
+            pc_reads: 10,
+            pc_writes: 10,
+            hs_reads: 10,
+            hs_writes: 0,
+        },
+    );
+
+    // H: echoes of the last-sync stamps.
+    let statuses = run_all(
+        &env,
+        (0..10)
+            .map(|i| {
+                record(
+                    "deal",
+                    &deal_id(i),
+                    &format!("echo-sync-{i}"),
+                    Some(("aws_last_sync", "x")),
+                    None,
+                )
+            })
+            .collect(),
+    )
+    .await;
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == RecordStatus::Skipped { reason: "echo".into() })
+    );
+    phase("H echoes (last sync)", &env, before, 10, Calls::default());
+
+    assert_eq!(events, 100);
+    assert_eq!(
+        env.pc.opportunity_count(),
+        n_scoped,
+        "one opportunity per in-scope deal, never a duplicate"
+    );
+
+    // Report.
+    let total = |f: fn(&Calls) -> usize, min: bool| -> usize {
+        phases
+            .iter()
+            .map(|(_, used, m, _)| if min { f(m) } else { f(used) })
+            .sum()
+    };
+    eprintln!("\nworkload: 100 events over 20 deals (18 in scope)");
+    eprintln!(
+        "{:<22} {:>6} {:>16} {:>16} {:>16} {:>16}",
+        "phase", "events", "PC reads (min)", "PC writes (min)", "HS reads (min)", "HS writes (min)"
+    );
+    for (name, used, min, n) in &phases {
+        eprintln!(
+            "{name:<22} {n:>6} {:>16} {:>16} {:>16} {:>16}",
+            format!("{} ({})", used.pc_reads, min.pc_reads),
+            format!("{} ({})", used.pc_writes, min.pc_writes),
+            format!("{} ({})", used.hs_reads, min.hs_reads),
+            format!("{} ({})", used.hs_writes, min.hs_writes),
+        );
+    }
+    let row = |f: fn(&Calls) -> usize| format!("{} ({})", total(f, false), total(f, true));
+    eprintln!(
+        "{:<22} {:>6} {:>16} {:>16} {:>16} {:>16}\n",
+        "total",
+        events,
+        row(|c| c.pc_reads),
+        row(|c| c.pc_writes),
+        row(|c| c.hs_reads),
+        row(|c| c.hs_writes)
+    );
+
+    // Partner Central writes are exactly the minimum: one create per in-scope deal, one update per real change of an
+    // opportunity, nothing for echoes and redeliveries.
+    assert_eq!(total(|c| c.pc_writes, false), total(|c| c.pc_writes, true));
+    assert_eq!(total(|c| c.pc_writes, false), 70);
+    // The measured figures, phase by phase (the README explains each difference from the minimum).
+    let used: Vec<Calls> = phases.iter().map(|(_, u, _, _)| *u).collect();
+    let expected = [
+        // A: adopt check (ListOpportunities) per create; deal + company + contacts per in-scope deal, the deal
+        // alone for the 2 out of scope.
+        Calls {
+            pc_reads: 18,
+            pc_writes: 18,
+            hs_reads: 18 * 3 + 2,
+            hs_writes: 18,
+        },
+        Calls::default(),
+        // C: the deal alone (amount feeds no account field); one write-back (last sync) per update.
+        Calls {
+            pc_reads: 18,
+            pc_writes: 18,
+            hs_reads: 20,
+            hs_writes: 18,
+        },
+        // D: the redelivery cannot know nothing changed without reading: deal + GetOpportunity, no write.
+        Calls {
+            pc_reads: 10,
+            pc_writes: 0,
+            hs_reads: 10,
+            hs_writes: 0,
+        },
+        // E: company read + one batch read of its deals per company.
+        Calls {
+            pc_reads: 18,
+            pc_writes: 18,
+            hs_reads: 8,
+            hs_writes: 0,
+        },
+        // F: note read + deal batch read per note.
+        Calls {
+            pc_reads: 6,
+            pc_writes: 6,
+            hs_reads: 12,
+            hs_writes: 0,
+        },
+        Calls {
+            pc_reads: 10,
+            pc_writes: 10,
+            hs_reads: 10,
+            hs_writes: 10,
+        },
+        Calls::default(),
+    ];
+    assert_eq!(used, expected);
+}
+
+fn chrono_now_ms() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+}
