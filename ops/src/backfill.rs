@@ -60,7 +60,7 @@ impl Filter {
     }
 }
 
-/// The in-scope deals (HubSpot search pages, scope checked locally) passing `filter`, in id order.
+/// The in-scope deals (HubSpot deal listing pages, scope checked locally) passing `filter`, in id order.
 pub async fn select(
     hs: &hubspot::HubSpotClient,
     settings: &crate::settings::SyncSettings,

@@ -14,7 +14,7 @@ use partner_central::{PartnerCentral, PartnerCentralConfig};
 
 use crate::backfill::{Filter, Plan};
 use crate::error::OpsError;
-use crate::quota::{HUBSPOT_SEARCH_PER_SECOND, PC_READS_PER_DAY, PC_READS_PER_SECOND, Pacer};
+use crate::quota::{PC_READS_PER_DAY, PC_READS_PER_SECOND, Pacer};
 use crate::reconcile::{self, Depth, Pacers};
 use crate::target::{Selection, Sqs};
 
@@ -41,9 +41,6 @@ pub struct HubSpotArgs {
     /// HubSpot requests per second other than search (private apps: 100-190 per 10 s).
     #[arg(long, default_value_t = 8.0)]
     pub hubspot_rate: f64,
-    /// HubSpot CRM search requests per second (HubSpot: about 4-5 per token).
-    #[arg(long, default_value_t = HUBSPOT_SEARCH_PER_SECOND)]
-    pub hubspot_search_rate: f64,
 }
 
 impl HubSpotArgs {
@@ -155,7 +152,6 @@ pub struct ReconcileArgs {
 /// The pacers for a run.
 pub fn pacers(hs: &HubSpotArgs, pc: &PartnerCentralArgs) -> Pacers {
     Pacers {
-        hubspot_search: Arc::new(Pacer::new("HubSpot search", hs.hubspot_search_rate, None)),
         hubspot: Arc::new(Pacer::new("HubSpot requests", hs.hubspot_rate, None)),
         partner_central: Arc::new(Pacer::new("Partner Central reads", pc.read_rate, Some(pc.read_budget))),
     }
@@ -286,7 +282,6 @@ pub async fn backfill(args: BackfillArgs, sqs: &Sqs, sel: &Selection, json: bool
             limit: args.limit,
         };
         let pacers = Pacers {
-            hubspot_search: Arc::new(Pacer::new("HubSpot search", args.hubspot.hubspot_search_rate, None)),
             hubspot: Arc::new(Pacer::new("HubSpot requests", args.hubspot.hubspot_rate, None)),
             partner_central: Arc::new(Pacer::new("Partner Central reads", 0.0, Some(0))),
         };

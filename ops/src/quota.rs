@@ -1,5 +1,5 @@
 //! Client-side pacing for the migration commands: a [`Pacer`] spaces calls at most `rate` per second (Partner
-//! Central reads: 10/s; HubSpot search: ~4-5/s per token; backfill sends: below the 1 write/s PC quota) and counts
+//! Central reads: 10/s; HubSpot: 100-190 requests per 10 s per app; backfill sends: below the 1 write/s PC quota) and counts
 //! them against an optional budget (Partner Central's 100,000 reads per rolling 24 h), failing *before* a call that
 //! would exceed it.
 
@@ -15,8 +15,6 @@ use crate::error::OpsError;
 pub const PC_READS_PER_SECOND: f64 = 10.0;
 /// Partner Central read quota per rolling 24 h.
 pub const PC_READS_PER_DAY: u64 = 100_000;
-/// HubSpot CRM search requests per second per token (domain.md: about 4-5).
-pub const HUBSPOT_SEARCH_PER_SECOND: f64 = 4.0;
 
 /// Spaces call starts at least `1/rate` apart and counts them.
 #[derive(Debug)]

@@ -2,7 +2,7 @@
 //! the one in Partner Central, and reports missing opportunities, opportunities without a deal, linked-but-drifted
 //! fields, deals in error state and link mismatches ([`report::Finding`]).
 //!
-//! - [`source`]: paced reads (HubSpot search/deal/batch reads; ListOpportunities pages; GetOpportunity).
+//! - [`source`]: paced reads (HubSpot deal listing pages, deal reads, batch reads; ListOpportunities pages; GetOpportunity).
 //! - [`compare`]: the pure comparison.
 //! - [`fields`]: comparable values of the fields the sync owns.
 //! - [`report`]: the report, its summary table, JSON and CSV.

@@ -182,7 +182,7 @@ pub struct RunStats {
     pub list_opportunities_pages: u64,
     /// Of those, GetOpportunity calls.
     pub get_opportunity_calls: u64,
-    /// HubSpot requests (search/list pages, deal reads, batch reads).
+    /// HubSpot requests (listing pages, deal reads, batch reads).
     pub hubspot_requests: u64,
     /// Wall time in seconds.
     pub elapsed_seconds: f64,

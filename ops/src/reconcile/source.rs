@@ -1,7 +1,7 @@
 //! Reading the inputs of a reconciliation (or the deal set of a backfill), every request paced:
 //!
-//! - HubSpot: all deals by CRM search pages (200 per page, only the scope properties, at the search rate), the scope
-//!   check locally (`deal_mapping::in_scope`), then per in-scope deal one read with its company/contact
+//! - HubSpot: all deals by listing pages (100 per page, only the scope properties; no 10,000 cap as with search),
+//!   the scope check locally (`deal_mapping::in_scope`), then per in-scope deal one read with its company/contact
 //!   associations and the mapping's properties, then the companies and contacts in batch reads of 100.
 //! - Partner Central: ListOpportunities pages of 100; GetOpportunity for the linked opportunities when the depth is
 //!   `full`, a few in flight at a time, each behind the read pacer.
@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use hubspot::{CrmObject, HubSpotClient, ObjectType, SearchRequest};
+use hubspot::{CrmObject, HubSpotClient, ObjectType};
 use partner_central::PartnerCentral;
 use partner_central::sdk::operation::get_opportunity::GetOpportunityOutput;
 use partner_central::sdk::types::OpportunitySummary;
@@ -23,10 +23,8 @@ use crate::settings::SyncSettings;
 pub const MAX_CONTACTS: usize = 10;
 /// ListOpportunities page size (the API maximum).
 pub const LIST_PAGE_SIZE: i32 = 100;
-/// HubSpot search page size (the API maximum).
-pub const SEARCH_PAGE_SIZE: u32 = 200;
-/// HubSpot search returns at most this many results per query.
-pub const SEARCH_RESULT_CAP: usize = 10_000;
+/// HubSpot object listing page size (the API maximum).
+pub const LIST_DEALS_PAGE_SIZE: u32 = 100;
 
 /// Deal properties the mapping reads (as the processor's deal flow requests them), without the configurable ones.
 const DEAL_PROPERTIES: &[&str] = &[
@@ -59,9 +57,7 @@ const CONTACT_PROPERTIES: &[&str] = &["email", "firstname", "lastname", "jobtitl
 /// The pacers of one run.
 #[derive(Debug, Clone)]
 pub struct Pacers {
-    /// HubSpot CRM search (4/s).
-    pub hubspot_search: Arc<Pacer>,
-    /// Other HubSpot requests.
+    /// HubSpot requests (listing pages, deal reads, batch reads).
     pub hubspot: Arc<Pacer>,
     /// Partner Central reads (10/s, 100,000/day).
     pub partner_central: Arc<Pacer>,
@@ -70,7 +66,7 @@ pub struct Pacers {
 impl Pacers {
     /// HubSpot requests made.
     pub fn hubspot_requests(&self) -> u64 {
-        self.hubspot_search.used() + self.hubspot.used()
+        self.hubspot.used()
     }
 }
 
@@ -90,7 +86,8 @@ fn pc_err(operation: &str, e: partner_central::PcError) -> OpsError {
     }
 }
 
-/// Every deal's scope properties (id order), by search pages.
+/// Every deal's scope properties (id order), by listing pages (`GET /crm/v3/objects/deals`, 100 per page). Listing
+/// has no result cap (search stops at 10,000) and counts against the general rate limit (`pacers.hubspot`).
 pub async fn scope_candidates(
     hs: &HubSpotClient,
     settings: &SyncSettings,
@@ -101,28 +98,28 @@ pub async fn scope_candidates(
     let mut properties: Vec<&str> = vec!["dealname"];
     properties.extend(settings.mapping.scope_property.as_deref());
     properties.extend(extra_properties);
-    let mut request = SearchRequest {
-        properties: properties.iter().map(|p| (*p).to_owned()).collect(),
-        limit: SEARCH_PAGE_SIZE,
-        ..SearchRequest::default()
-    };
     let mut out = Vec::new();
+    let mut after: Option<String> = None;
+    let mut pages = 0u64;
     loop {
-        pacers.hubspot_search.acquire().await?;
+        pacers.hubspot.acquire().await?;
         let page = hs
-            .search(ObjectType::Deals, &request)
+            .list_page(ObjectType::Deals, &properties, LIST_DEALS_PAGE_SIZE, after.as_deref())
             .await
-            .map_err(|e| hs_err("deals.search", e))?;
+            .map_err(|e| hs_err("deals.list", e))?;
+        pages += 1;
         let next = page.next_after().map(str::to_owned);
         out.extend(page.results);
-        progress(format!("hubspot: listed {} of {} deal(s)", out.len(), page.total));
+        if pages.is_multiple_of(10) || next.is_none() {
+            progress(format!("hubspot: listed {} deal(s)", out.len()));
+        }
         match next {
-            Some(after) if out.len() < SEARCH_RESULT_CAP => request.after = Some(after),
+            Some(cursor) if after.as_deref() != Some(cursor.as_str()) => after = Some(cursor),
             Some(_) => {
                 return Err(OpsError::Remote {
                     service: "HubSpot",
-                    operation: "deals.search".into(),
-                    message: format!("more than {SEARCH_RESULT_CAP} deals: HubSpot search cannot page further"),
+                    operation: "deals.list".into(),
+                    message: "paging cursor did not advance".into(),
                 });
             }
             None => return Ok(out),

@@ -32,7 +32,6 @@ pub struct Env {
 /// Pacers that do not pace (the rate is checked by dedicated tests).
 pub fn unpaced() -> Pacers {
     Pacers {
-        hubspot_search: Arc::new(Pacer::new("HubSpot search", 0.0, None)),
         hubspot: Arc::new(Pacer::new("HubSpot requests", 0.0, None)),
         partner_central: Arc::new(Pacer::new("Partner Central reads", 0.0, Some(100_000))),
     }
