@@ -70,7 +70,7 @@ impl Recorder {
                 correlation_ids.push(e.correlation_id.clone());
             }
         }
-        let mut stored = 0;
+        let mut records = Vec::with_capacity(recorded.len());
         for (target, rec) in recorded {
             let planned_writes = rec.log.take();
             let deal_id = match target.kind {
@@ -100,18 +100,62 @@ impl Recorder {
                 },
                 recorded_at: now_ms(),
             };
-            match self.store.put(&record).await {
-                Ok(_) => self.metrics.record_stored(&record.writes_by_operation()),
-                Err(e) => {
-                    self.metrics.store_failed();
-                    return Err(e);
+            records.push(record);
+        }
+        self.put_all(records).await
+    }
+
+    /// Puts the records, up to [`PUT_CONCURRENCY`] at a time (a fan-out over many deals does not wait for one put
+    /// after another); every put is awaited, the first failure is returned.
+    async fn put_all(&self, records: Vec<ShadowRecord>) -> Result<usize, StoreError> {
+        let mut puts = tokio::task::JoinSet::new();
+        let mut first_error = None;
+        let mut stored = 0;
+        let mut settle = |joined: Result<PutResult, tokio::task::JoinError>| match joined {
+            Ok((Ok(_), writes)) => {
+                self.metrics.record_stored(&writes);
+                stored += 1;
+            }
+            Ok((Err(e), _)) => {
+                self.metrics.store_failed();
+                first_error.get_or_insert(e);
+            }
+            Err(e) => {
+                self.metrics.store_failed();
+                first_error.get_or_insert(StoreError::Put {
+                    bucket: self.store.bucket().to_owned(),
+                    key: String::new(),
+                    detail: format!("put task failed: {e}"),
+                });
+            }
+        };
+        for record in records {
+            while puts.len() >= PUT_CONCURRENCY {
+                if let Some(joined) = puts.join_next().await {
+                    settle(joined);
                 }
             }
-            stored += 1;
+            let store = self.store.clone();
+            puts.spawn(async move {
+                let result = store.put(&record).await;
+                (result, record.writes_by_operation())
+            });
         }
-        Ok(stored)
+        while let Some(joined) = puts.join_next().await {
+            settle(joined);
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(stored),
+        }
     }
 }
+
+/// What one put task returns: the put's result and the record's planned writes per operation.
+type PutResult = (Result<String, StoreError>, BTreeMap<String, u64>);
+
+/// Most record puts in flight at once.
+pub const PUT_CONCURRENCY: usize = 16;
 
 fn now_ms() -> u64 {
     SystemTime::now()

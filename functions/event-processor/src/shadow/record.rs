@@ -89,7 +89,8 @@ impl ShadowOutcome {
 /// The canary decision behind the record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CanaryDecision {
-    /// The deal's stable bucket (0..=99).
+    /// The deal's stable bucket (0..=99); 255 for a record of a non-deal target (not expected, see
+    /// `shadow::handler`).
     pub bucket: u8,
     /// `canary_live_percent` at the time (deals with a lower bucket run live).
     pub live_percent: u8,
