@@ -152,9 +152,8 @@ pub(crate) fn push_u64(out: &mut String, mut v: u64) {
             break;
         }
     }
-    for &b in &buf[i..] {
-        out.push(char::from(b));
-    }
+    // ASCII digits: one validated `push_str` instead of a `push` (with its capacity check) per digit.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 fn push_i64(out: &mut String, v: i64) {
@@ -169,6 +168,16 @@ fn push_i64(out: &mut String, v: i64) {
 fn push_str_value(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
+    // Common case first: nothing to escape. A branch-free fold the compiler vectorizes, then one copy.
+    let clean = !s
+        .as_bytes()
+        .iter()
+        .fold(false, |acc, &b| acc | (b == b'"') | (b == b'\\') | (b < 0x20));
+    if clean {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
         let escape: &str = match b {

@@ -55,42 +55,42 @@ impl From<serde_json::Error> for ParseError {
 
 /// One HubSpot event as delivered, strings borrowed from the body. Unknown fields (e.g. `attemptNumber`,
 /// `messageId`) are ignored.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct WireEvent<'a> {
+pub(crate) struct WireEvent<'a> {
     #[serde(borrow)]
-    subscription_type: Option<Str<'a>>,
+    pub(crate) subscription_type: Option<Str<'a>>,
     #[serde(borrow)]
-    event_type: Option<Str<'a>>,
-    object_id: Option<Id>,
+    pub(crate) event_type: Option<Str<'a>>,
+    pub(crate) object_id: Option<Id>,
     #[serde(borrow)]
-    object_type_id: Option<Str<'a>>,
-    portal_id: Option<Id>,
-    occurred_at: Option<i64>,
-    app_id: Option<Id>,
-    subscription_id: Option<Id>,
-    event_id: Option<Id>,
+    pub(crate) object_type_id: Option<Str<'a>>,
+    pub(crate) portal_id: Option<Id>,
+    pub(crate) occurred_at: Option<i64>,
+    pub(crate) app_id: Option<Id>,
+    pub(crate) subscription_id: Option<Id>,
+    pub(crate) event_id: Option<Id>,
     #[serde(borrow)]
-    property_name: Option<Str<'a>>,
+    pub(crate) property_name: Option<Str<'a>>,
     #[serde(borrow)]
-    property_value: Option<Scalar<'a>>,
+    pub(crate) property_value: Option<Scalar<'a>>,
     #[serde(borrow)]
-    change_source: Option<Str<'a>>,
+    pub(crate) change_source: Option<Str<'a>>,
     #[serde(borrow)]
-    change_flag: Option<Str<'a>>,
+    pub(crate) change_flag: Option<Str<'a>>,
     #[serde(borrow)]
-    source_id: Option<Str<'a>>,
-    is_sensitive: Option<bool>,
+    pub(crate) source_id: Option<Str<'a>>,
+    pub(crate) is_sensitive: Option<bool>,
     #[serde(borrow)]
-    association_type: Option<Str<'a>>,
-    from_object_id: Option<Id>,
-    to_object_id: Option<Id>,
-    association_removed: Option<bool>,
-    is_primary_association: Option<bool>,
-    primary_object_id: Option<Id>,
-    merged_object_ids: Option<Vec<Id>>,
-    new_object_id: Option<Id>,
-    number_of_properties_moved: Option<u64>,
+    pub(crate) association_type: Option<Str<'a>>,
+    pub(crate) from_object_id: Option<Id>,
+    pub(crate) to_object_id: Option<Id>,
+    pub(crate) association_removed: Option<bool>,
+    pub(crate) is_primary_association: Option<bool>,
+    pub(crate) primary_object_id: Option<Id>,
+    pub(crate) merged_object_ids: Option<Vec<Id>>,
+    pub(crate) new_object_id: Option<Id>,
+    pub(crate) number_of_properties_moved: Option<u64>,
 }
 
 /// Splits a subscription type into object type and action. `object.*` takes the object type from `objectTypeId`.
@@ -127,7 +127,8 @@ pub struct WebhookMessages {
 /// Parses a webhook body and builds the SQS message (group id, dedup id, body) of each event `keep(kind,
 /// portal_id)` accepts, in delivery order: the receipt's hot path. Exactly equivalent to [`parse_webhook`]
 /// followed by [`SyncEvent::to_sqs_message`] on the kept events (same errors, same bytes), but strings are
-/// borrowed from the body and no intermediate event is allocated.
+/// borrowed from the body and no intermediate event is allocated. Bodies of the plain shape HubSpot sends are read
+/// by a dedicated scanner; any other body is parsed by serde_json, so `keep` may be called twice for an event.
 pub fn webhook_sqs_messages(
     body: &[u8],
     correlation_id: &str,
@@ -136,13 +137,35 @@ pub fn webhook_sqs_messages(
     let mut messages = Vec::with_capacity((body.len() / 160).clamp(1, 1024));
     let mut scratch = Vec::with_capacity(320);
     let mut received = 0;
-    for_each_event(body, correlation_id, |view| {
+    let mut on_event = |view: &EventView<'_>| {
         received += 1;
         if keep(view.kind(), view.portal_id) {
             messages.push(view.to_sqs_message(&mut scratch));
         }
-    })?;
+    };
+    // Fast path: the plain shape HubSpot sends, scanned without serde. Anything else (or any error) is parsed
+    // again from the start by serde_json, which decides every error.
+    let fast = crate::scan::scan_webhook(body, |index, wire| {
+        with_view(index, &wire, correlation_id, &mut on_event).ok()
+    });
+    if fast.is_none() {
+        messages.clear();
+        received = 0;
+        for_each_event(body, correlation_id, |view| {
+            received += 1;
+            if keep(view.kind(), view.portal_id) {
+                messages.push(view.to_sqs_message(&mut scratch));
+            }
+        })?;
+    }
     Ok(WebhookMessages { received, messages })
+}
+
+/// True when the fast scanner of [`webhook_sqs_messages`] reads `body` itself (no serde_json fallback). For tests
+/// that check the fast path is exercised.
+#[doc(hidden)]
+pub fn webhook_fast_path_accepts(body: &[u8]) -> bool {
+    crate::scan::scan_webhook(body, |index, wire| with_view(index, &wire, "", &mut |_| ()).ok()).is_some()
 }
 
 /// Parses the body element by element and calls `f` with each event's view, in order.

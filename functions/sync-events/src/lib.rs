@@ -13,13 +13,17 @@
 mod body;
 mod event;
 mod hubspot;
+mod scan;
 pub mod signature;
 mod sqs;
 mod view;
 mod wire;
 
 pub use event::{Association, EventAction, EventKind, EventSource, Merge, ObjectType, SCHEMA_VERSION, SyncEvent};
-pub use hubspot::{ParseError, WebhookMessages, classify_subscription_type, parse_webhook, webhook_sqs_messages};
+pub use hubspot::{
+    ParseError, WebhookMessages, classify_subscription_type, parse_webhook, webhook_fast_path_accepts,
+    webhook_sqs_messages,
+};
 pub use signature::{SignatureError, SignatureHeaders, SignatureVersion, WebhookVerifier};
 pub use sqs::{BodyError, MAX_SQS_ID_LEN, SqsMessage};
 

@@ -113,12 +113,12 @@ impl<'b> IdentityHasher<'b> {
 /// Lowercase hex without per-char iterator overhead (hot path: one call per enqueued event).
 fn lower_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
+    let mut out = Vec::with_capacity(bytes.len() * 2);
     for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        out.push(DIGITS[usize::from(b >> 4)]);
+        out.push(DIGITS[usize::from(b & 0x0f)]);
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn is_valid_sqs_id(s: &str) -> bool {

@@ -70,6 +70,9 @@ struct Args {
     /// Also write the report to this file.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Also write the summary figures as JSON to this file (read by `bench-report`).
+    #[arg(long)]
+    json: Option<PathBuf>,
 }
 
 fn now_ms() -> i64 {
@@ -271,6 +274,10 @@ async fn main() -> Result<()> {
     }
     let text = report.markdown();
     println!("{text}");
+    if let Some(path) = &args.json {
+        let json = serde_json::to_string_pretty(&report.json()).context("cannot render the JSON summary")?;
+        std::fs::write(path, json).with_context(|| format!("cannot write {}", path.display()))?;
+    }
     if let Some(out) = &args.out {
         std::fs::write(out, &text).with_context(|| format!("cannot write {}", out.display()))?;
     }

@@ -124,6 +124,67 @@ impl Report {
     }
 }
 
+fn ms_f64(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn kib_to_mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+impl Report {
+    /// The summary figures as JSON (medians, p95, RSS in MiB, SQS requests), for `bench-report`.
+    pub fn json(&self) -> serde_json::Value {
+        let functions: Vec<serde_json::Value> = self
+            .functions
+            .iter()
+            .map(|f| {
+                let total: Vec<Duration> = f.cold.iter().map(|c| c.total).collect();
+                let ready: Vec<Duration> = f.cold.iter().map(|c| c.ready).collect();
+                let mut rss: Vec<u64> = f.cold.iter().filter_map(|c| c.peak_rss_kib).collect();
+                rss.sort_unstable();
+                let total = summarize(&total);
+                let ready = summarize(&ready);
+                let warm: Vec<serde_json::Value> = f
+                    .warm
+                    .iter()
+                    .map(|(event, w)| {
+                        let sum = summarize(&w.latencies);
+                        serde_json::json!({
+                            "event": event,
+                            "runs": w.latencies.len(),
+                            "median_ms": sum.map(|x| ms_f64(x.median)),
+                            "p95_ms": sum.map(|x| ms_f64(x.p95)),
+                            "max_ms": sum.map(|x| ms_f64(x.max)),
+                            "sqs_requests_max": w.sqs_requests.iter().max().copied(),
+                            "peak_rss_mib": w.peak_rss_kib.map(kib_to_mib),
+                        })
+                    })
+                    .collect();
+                serde_json::json!({
+                    "name": f.name,
+                    "cold": {
+                        "event": f.cold_event,
+                        "runs": f.cold.len(),
+                        "total_median_ms": total.map(|x| ms_f64(x.median)),
+                        "total_p95_ms": total.map(|x| ms_f64(x.p95)),
+                        "ready_median_ms": ready.map(|x| ms_f64(x.median)),
+                        "ready_p95_ms": ready.map(|x| ms_f64(x.p95)),
+                        "peak_rss_median_mib": rss.get(rss.len().saturating_sub(1) / 2).map(|k| kib_to_mib(*k)),
+                        "peak_rss_max_mib": rss.last().map(|k| kib_to_mib(*k)),
+                    },
+                    "warm": warm,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "sqs_delay_ms": self.sqs_delay_ms,
+            "secrets_delay_ms": self.secrets_delay_ms,
+            "functions": functions,
+        })
+    }
+}
+
 /// `git describe --always --dirty` of the workspace, when git is available (the binaries were built from it).
 fn git_revision() -> Option<String> {
     let out = std::process::Command::new("git")
