@@ -24,6 +24,7 @@ mod client;
 mod config;
 mod context;
 mod error;
+mod listing;
 mod model;
 mod ops;
 mod retry;
@@ -34,11 +35,12 @@ pub use client::HubSpotClient;
 pub use config::{AccessToken, BASE_URL_ENV, ClientConfig, DEFAULT_BASE_URL};
 pub use context::{DealContext, DealContextRequest};
 pub use error::{ApiError, ApiErrorBody, ErrorClass, ErrorDetail, HubSpotError};
+pub use listing::LIST_PAGE_MAX;
 pub use model::{
     AssociationList, AssociationRef, BatchRead, CrmObject, Filter, FilterGroup, FilterOperator, ListPage, NextPage,
     ObjectType, Paging, SearchPage, SearchRequest,
 };
-pub use ops::{BATCH_READ_LIMIT, LIST_PAGE_MAX, NOTE_BODY_MAX_CHARS, NOTE_TO_DEAL_TYPE_ID};
+pub use ops::{BATCH_READ_LIMIT, NOTE_BODY_MAX_CHARS, NOTE_TO_DEAL_TYPE_ID};
 pub use retry::RetryPolicy;
 pub use shadow::{API_HUBSPOT, API_PARTNER_CENTRAL, PlannedWrite, WriteLog, WriteMode};
 pub use stats::{ClientStats, OperationStats};

@@ -1,6 +1,7 @@
 //! HubSpot CRM operations used by the sync: object reads with associations (one request), batch reads, deal
-//! updates, note creation with its deal association (one request), company-to-deal associations (v4, paged) and
-//! deal search (paged). In shadow mode the two writes (PATCH, note create) are recorded instead of sent.
+//! updates, note creation with its deal association (one request) and company-to-deal associations (v4, paged);
+//! search and listing are in `listing.rs`. In shadow mode the two writes (PATCH, note create) are recorded instead
+//! of sent.
 
 use std::collections::BTreeMap;
 
@@ -9,9 +10,7 @@ use serde_json::{Value, json};
 
 use crate::client::{Call, HubSpotClient, encode};
 use crate::error::HubSpotError;
-use crate::model::{
-    BatchRead, BatchResponse, CrmObject, ListPage, ObjectType, SearchPage, SearchRequest, V4AssociationPage,
-};
+use crate::model::{BatchRead, BatchResponse, CrmObject, ObjectType, V4AssociationPage};
 use crate::shadow::{API_HUBSPOT, PlannedWrite, stable_hash};
 
 /// HubSpot's note → deal association type id.
@@ -22,10 +21,8 @@ pub const BATCH_READ_LIMIT: usize = 100;
 pub const NOTE_BODY_MAX_CHARS: usize = 65_536;
 /// Page size for v4 association lists.
 const ASSOCIATION_PAGE: u32 = 500;
-/// HubSpot's page maximum for `GET /crm/v3/objects/{type}`.
-pub const LIST_PAGE_MAX: u32 = 100;
 /// Upper bound on pages followed in one listing (guards against a cursor that never ends).
-const MAX_PAGES: usize = 200;
+pub(crate) const MAX_PAGES: usize = 200;
 
 fn check_id(operation: &str, id: &str) -> Result<(), HubSpotError> {
     if !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()) {
@@ -63,11 +60,11 @@ fn shadow_object(id: &str, properties: impl Iterator<Item = (String, String)>) -
     }
 }
 
-fn json_body(value: &Value) -> Option<Vec<u8>> {
+pub(crate) fn json_body(value: &Value) -> Option<Vec<u8>> {
     Some(value.to_string().into_bytes())
 }
 
-fn list(names: &[&str]) -> String {
+pub(crate) fn list(names: &[&str]) -> String {
     names.iter().map(|n| encode(n)).collect::<Vec<_>>().join(",")
 }
 
@@ -311,118 +308,5 @@ impl HubSpotClient {
     pub async fn company_deal_ids(&self, company_id: &str) -> Result<Vec<String>, HubSpotError> {
         self.associated_ids(ObjectType::Companies, company_id, ObjectType::Deals)
             .await
-    }
-
-    /// One page of a CRM search (`POST /crm/v3/objects/{type}/search`). Search has its own, lower rate limit.
-    pub async fn search(&self, object_type: ObjectType, request: &SearchRequest) -> Result<SearchPage, HubSpotError> {
-        let operation = format!("{object_type}.search");
-        if request.limit == 0 || request.limit > 200 {
-            return Err(HubSpotError::InvalidInput {
-                operation,
-                message: "search limit must be 1..=200".into(),
-            });
-        }
-        let body = serde_json::to_value(request).map_err(|e| HubSpotError::InvalidInput {
-            operation: operation.clone(),
-            message: e.to_string(),
-        })?;
-        let call = Call {
-            operation,
-            method: Method::POST,
-            path: format!("/crm/v3/objects/{object_type}/search"),
-            body: json_body(&body),
-            idempotent: true,
-        };
-        Ok(self.execute_json(call).await?.1)
-    }
-
-    /// One page of an object listing (`GET /crm/v3/objects/{type}?limit=..&after=..&properties=..&archived=false`),
-    /// `limit` 1..=100, in id order. Unlike search, listing has no 10,000-result cap and uses the general rate limit.
-    pub async fn list_page(
-        &self,
-        object_type: ObjectType,
-        properties: &[&str],
-        limit: u32,
-        after: Option<&str>,
-    ) -> Result<ListPage, HubSpotError> {
-        let operation = format!("{object_type}.list");
-        if limit == 0 || limit > LIST_PAGE_MAX {
-            return Err(HubSpotError::InvalidInput {
-                operation,
-                message: format!("list limit must be 1..={LIST_PAGE_MAX}"),
-            });
-        }
-        let mut path = format!("/crm/v3/objects/{object_type}?limit={limit}&archived=false");
-        if !properties.is_empty() {
-            path.push_str(&format!("&properties={}", list(properties)));
-        }
-        if let Some(cursor) = after {
-            path.push_str(&format!("&after={}", encode(cursor)));
-        }
-        let call = Call {
-            operation,
-            method: Method::GET,
-            path,
-            body: None,
-            idempotent: true,
-        };
-        Ok(self.execute_json(call).await?.1)
-    }
-
-    /// Every object of a type (100 per page, following cursors), stopping after `max_results` objects.
-    pub async fn list_all(
-        &self,
-        object_type: ObjectType,
-        properties: &[&str],
-        max_results: usize,
-    ) -> Result<Vec<CrmObject>, HubSpotError> {
-        let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let page = self
-                .list_page(object_type, properties, LIST_PAGE_MAX, after.as_deref())
-                .await?;
-            let next = page.next_after().map(str::to_owned);
-            out.extend(page.results);
-            if out.len() >= max_results {
-                out.truncate(max_results);
-                return Ok(out);
-            }
-            match next {
-                Some(cursor) if Some(&cursor) != after.as_ref() => after = Some(cursor),
-                Some(_) => {
-                    return Err(HubSpotError::Decode {
-                        operation: format!("{object_type}.list"),
-                        status: 200,
-                        message: "paging cursor did not advance".into(),
-                    });
-                }
-                None => return Ok(out),
-            }
-        }
-    }
-
-    /// All deals matching a search, following pages, stopping after `max_results` objects.
-    pub async fn search_deals_all(
-        &self,
-        request: &SearchRequest,
-        max_results: usize,
-    ) -> Result<Vec<CrmObject>, HubSpotError> {
-        let mut request = request.clone();
-        let mut out = Vec::new();
-        for _ in 0..MAX_PAGES {
-            let page = self.search(ObjectType::Deals, &request).await?;
-            let next = page.next_after().map(str::to_owned);
-            out.extend(page.results);
-            if out.len() >= max_results {
-                out.truncate(max_results);
-                return Ok(out);
-            }
-            match next {
-                Some(after) => request.after = Some(after),
-                None => return Ok(out),
-            }
-        }
-        Ok(out)
     }
 }

@@ -19,6 +19,7 @@ pub mod error;
 pub mod fields;
 pub mod limiter;
 pub mod metrics;
+mod retry;
 pub mod shadow;
 
 pub use aws_sdk_partnercentralselling as sdk;
