@@ -383,3 +383,58 @@ async fn link_unlinked_writes_the_single_candidate_and_the_next_run_is_clean() {
     assert_eq!(after.summary.in_sync, 1);
     assert_eq!(after.summary.link_mismatch, 1, "deal 2 has two candidates: left alone");
 }
+
+/// The local server enforces 10 reads per rolling second (ThrottlingException beyond); reconcile at its default
+/// 10 reads/s is never throttled: every request the server saw was answered on the first attempt.
+#[tokio::test]
+async fn default_read_rate_stays_under_a_server_enforced_quota() {
+    let env = env().await;
+    let all: Vec<String> = (1..=25).map(|i| (500 + i).to_string()).collect();
+    for id in &all {
+        seed_deal(&env, id, &format!("Deal {id} #AWS"), "qualifiedtobuy");
+    }
+    let opps = create_opportunities(&env, &all, "hs").await;
+    for (d, o) in &opps {
+        link(&env, d, o).await;
+    }
+    env.pc.clear_log();
+    env.pc.set_read_rate_limit(Some(10));
+    let mut pacers = unpaced();
+    pacers.partner_central = std::sync::Arc::new(sync_ops::quota::Pacer::new(
+        "Partner Central reads",
+        sync_ops::quota::PC_READS_PER_SECOND,
+        None,
+    ));
+    let started = Instant::now();
+    let report = reconcile::run(
+        &env.hs_client,
+        &env.pc_client,
+        &env.settings,
+        &pacers,
+        &options(Depth::Full),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    assert_eq!(report.summary.in_sync, 25);
+    // 26 reads, each sent once (a throttled attempt would have been retried and counted twice).
+    assert_eq!(env.pc.reads(), 26, "{:?}", env.pc.counts());
+    assert!(
+        elapsed >= 2.5,
+        "26 reads at 10/s take at least 2.5 s, took {elapsed:.2}"
+    );
+
+    // The control: the same run unpaced is throttled by the server.
+    env.pc.clear_log();
+    let result = reconcile::run(
+        &env.hs_client,
+        &env.pc_client,
+        &env.settings,
+        &unpaced(),
+        &options(Depth::Full),
+        &mut |_| {},
+    )
+    .await;
+    assert!(result.is_err() || env.pc.reads() > 26, "unpaced run was not throttled");
+}
