@@ -23,6 +23,9 @@ struct Args {
     /// Throttle writes closer together than this many milliseconds (1000 mirrors the real quota).
     #[arg(long)]
     write_interval_ms: Option<u64>,
+    /// Throttle reads beyond this many per rolling second (10 mirrors the read quota a reconciler must respect).
+    #[arg(long)]
+    reads_per_second: Option<u32>,
 }
 
 #[tokio::main]
@@ -41,6 +44,7 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     server.set_write_rate_limit(args.write_interval_ms.map(Duration::from_millis));
+    server.set_read_rate_limit(args.reads_per_second);
     println!("listening on {}", server.endpoint_url());
     eprintln!("model: {}", server.model().source.display());
     tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
