@@ -8,7 +8,9 @@
 //! - `surface_permanent_failure`: the writes the failure hook plans (the error written onto the deal) get their own
 //!   record (`failure_surfaced`); a store failure there is logged and counted (the hook cannot fail the batch).
 //!
-//! Deals inside the canary run live through the same call and produce no record. A company/contact/note target gets
+//! A sync skipped with nothing planned (e.g. a deal out of scope) stores no record: most HubSpot deals are out of
+//! scope and would otherwise get one object per event. Deals inside the canary run live through the same call and
+//! produce no record. A company/contact/note target gets
 //! a record only when something was planned through its own services (fan-outs plan through each deal's services).
 
 use std::collections::BTreeMap;
@@ -73,6 +75,10 @@ impl Recorder {
         let mut records = Vec::with_capacity(recorded.len());
         for (target, rec) in recorded {
             let planned_writes = rec.log.take();
+            if planned_writes.is_empty() && matches!(outcome, ShadowOutcome::Skipped { .. }) {
+                // Deliberately nothing to do and nothing planned (out of scope, ...): not worth an object per event.
+                continue;
+            }
             let deal_id = match target.kind {
                 HandlerKind::Deal => target.object_id.clone(),
                 // A write planned through a non-deal target's own services (not expected: fan-outs plan through

@@ -12,8 +12,8 @@
 //! request for request against the local servers). Work that depends on an earlier write differs: after a shadow
 //! create, the next event of that deal plans a create again (the link was never written back), and two units of
 //! one batch touching the same deal (two companies' fan-outs) are both planned from the state before the batch.
-//! Canary deals run live and produce no record; an event skipped before any client is asked for (an echo) produces
-//! none either.
+//! Canary deals run live and produce no record; neither does a skipped sync with nothing planned (an echo, a deal out
+//! of scope).
 //!
 //! - [`canary`]: the stable bucket and [`canary::runs_live`].
 //! - [`record`]: the stored record (light dependencies; the operator CLI reads it).
