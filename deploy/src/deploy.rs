@@ -14,8 +14,10 @@ use synth::env::{EnvConfig, Names};
 use synth::render::{Format, synth_env};
 
 use crate::artifacts::{self, Artifact, Upload};
-use crate::changeset::{ChangeSetSummary, CreateMode, Outcome, StackRequest, TemplateSource, Waits, deploy_stack};
-use crate::error::DeployError;
+use crate::changeset::{ChangeSetSummary, CreateMode, StackRequest, TemplateSource, Waits, deploy_stack};
+use crate::error::{DeployError, SdkResultExt};
+use crate::params::{defaults_of, resolve_parameters, resources_of};
+pub use crate::report::{DeployReport, StackReport};
 
 /// Largest template CloudFormation accepts inline; larger ones go through S3.
 pub const MAX_INLINE_TEMPLATE: usize = 51_200;
@@ -77,132 +79,6 @@ impl DeployOptions {
             timeout: Duration::from_secs(3600),
         }
     }
-}
-
-/// What happened to one stack.
-#[derive(Debug, Clone)]
-pub struct StackReport {
-    /// Stack key (`async-architecture`).
-    pub key: String,
-    /// Stack name (`<prefix>-<key>-<env>`).
-    pub name: String,
-    /// Created, updated or unchanged.
-    pub outcome: Outcome,
-    /// The executed change set (absent when unchanged).
-    pub change_set: Option<ChangeSetSummary>,
-    /// Outputs after the deploy.
-    pub outputs: BTreeMap<String, String>,
-}
-
-/// What a deploy did.
-#[derive(Debug, Clone)]
-pub struct DeployReport {
-    /// Environment.
-    pub env: String,
-    /// Each artifact with what the upload did.
-    pub uploads: Vec<(Artifact, Upload)>,
-    /// Stacks in deploy order.
-    pub stacks: Vec<StackReport>,
-}
-
-impl DeployReport {
-    /// The webhook URL (output `WebhookUrl`), when the async stack was deployed.
-    pub fn webhook_url(&self) -> Option<&str> {
-        self.stacks
-            .iter()
-            .find_map(|s| s.outputs.get("WebhookUrl"))
-            .map(String::as_str)
-    }
-
-    /// Writes the readable end-of-deploy summary: uploads, outcome per stack, every output.
-    pub fn print(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        writeln!(w, "environment {}", self.env)?;
-        for (a, u) in &self.uploads {
-            let what = match u {
-                Upload::Uploaded => "uploaded",
-                Upload::AlreadyPresent => "already present",
-            };
-            writeln!(w, "  {:<16} {} ({} bytes, {what})", a.function.name(), a.key, a.bytes)?;
-        }
-        for s in &self.stacks {
-            let outcome = match s.outcome {
-                Outcome::Created => "created".to_owned(),
-                Outcome::Updated => format!(
-                    "updated ({} resource changes)",
-                    s.change_set.as_ref().map_or(0, |c| c.changes.len())
-                ),
-                Outcome::NoChanges => "no changes".to_owned(),
-                Outcome::Planned => format!(
-                    "planned only ({} resource changes, nothing executed)",
-                    s.change_set.as_ref().map_or(0, |c| c.changes.len())
-                ),
-            };
-            writeln!(w, "stack {}: {outcome}", s.name)?;
-            for (k, v) in &s.outputs {
-                writeln!(w, "  {k} = {v}")?;
-            }
-        }
-        if let Some(url) = self.webhook_url() {
-            writeln!(w, "webhook URL (target of the HubSpot app): {url}")?;
-        }
-        Ok(())
-    }
-}
-
-/// A parameter declared by a template.
-#[derive(Debug, Clone)]
-struct ParamSpec {
-    name: String,
-    has_default: bool,
-}
-
-fn param_specs(template: &serde_json::Value) -> Vec<ParamSpec> {
-    template
-        .get("Parameters")
-        .and_then(|p| p.as_object())
-        .map(|m| {
-            m.iter()
-                .map(|(name, spec)| ParamSpec {
-                    name: name.clone(),
-                    has_default: spec.get("Default").is_some(),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Template defaults (as CloudFormation reports them: strings) of the parameters not in `given`.
-fn defaults_of(template: &serde_json::Value, given: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-    template
-        .get("Parameters")
-        .and_then(|p| p.as_object())
-        .map(|m| {
-            m.iter()
-                .filter(|(name, _)| !given.contains_key(*name))
-                .filter_map(|(name, spec)| {
-                    let d = spec.get("Default")?;
-                    let text = d.as_str().map(str::to_owned).unwrap_or_else(|| d.to_string());
-                    Some((name.clone(), text))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// (logical id, type) of every resource in a template.
-fn resources_of(template: &serde_json::Value) -> Vec<(String, String)> {
-    template
-        .get("Resources")
-        .and_then(|r| r.as_object())
-        .map(|m| {
-            m.iter()
-                .map(|(id, r)| {
-                    let ty = r.get("Type").and_then(|t| t.as_str()).unwrap_or_default();
-                    (id.clone(), ty.to_owned())
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Deploys `cfg` with `aws`. `confirm` is consulted for every change set with changes when
@@ -317,55 +193,6 @@ pub async fn deploy_env(
     })
 }
 
-/// Values for the template's parameters (see the module docs for the precedence).
-fn resolve_parameters(
-    stack: &str,
-    template: &serde_json::Value,
-    opts: &DeployOptions,
-    outputs: &BTreeMap<String, BTreeMap<String, String>>,
-) -> Result<BTreeMap<String, String>, DeployError> {
-    let mut values = BTreeMap::new();
-    for p in param_specs(template) {
-        if let Some(v) = opts.parameters.get(&p.name) {
-            values.insert(p.name, v.clone());
-            continue;
-        }
-        let known = match p.name.as_str() {
-            "CodeBucket" => Some(opts.artifacts_bucket.clone()),
-            "ProcessorRoleArn" => {
-                let from = "async-architecture";
-                let v = outputs.get(from).and_then(|o| o.get("EventProcessorRoleArn")).cloned();
-                if v.is_none() && !p.has_default {
-                    return Err(DeployError::MissingOutput {
-                        stack: stack.to_owned(),
-                        from: from.to_owned(),
-                        output: "EventProcessorRoleArn".to_owned(),
-                    });
-                }
-                v
-            }
-            name => opts
-                .artifacts
-                .iter()
-                .find(|a| a.function.key_parameter() == name)
-                .map(|a| a.key.clone()),
-        };
-        match known {
-            Some(v) => {
-                values.insert(p.name, v);
-            }
-            None if p.has_default => {}
-            None => {
-                return Err(DeployError::MissingParameter {
-                    stack: stack.to_owned(),
-                    parameter: p.name,
-                });
-            }
-        }
-    }
-    Ok(values)
-}
-
 /// Inline body when small enough, else the template uploaded to `templates/<env>/<key>/<sha256>.yaml`.
 async fn template_source(
     aws: &Aws,
@@ -387,67 +214,9 @@ async fn template_source(
         .body(body.into_bytes().into())
         .send()
         .await
-        .map_err(|e| DeployError::S3 {
-            operation: "PutObject",
-            bucket: opts.artifacts_bucket.clone(),
-            key: object.clone(),
-            message: crate::error::sdk_message(&e),
-        })?;
+        .s3("PutObject", &opts.artifacts_bucket, &object)?;
     Ok(TemplateSource::Url(format!(
         "https://{}.s3.{}.amazonaws.com/{object}",
         opts.artifacts_bucket, aws.region
     )))
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    fn opts(parameters: &[(&str, &str)]) -> DeployOptions {
-        DeployOptions {
-            artifacts_bucket: "bucket".into(),
-            artifacts: vec![],
-            only: vec![],
-            parameters: parameters.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect(),
-            require_confirmation: false,
-            waits: DeployOptions::default_waits(),
-            create_mode: CreateMode::ChangeSet,
-            plan_only: false,
-        }
-    }
-
-    #[test]
-    fn parameters_come_from_overrides_known_values_then_defaults() {
-        let t = serde_json::json!({"Parameters": {
-            "CodeBucket": {"Type": "String"},
-            "AlarmEmail": {"Type": "String", "Default": ""},
-            "ProcessorRoleArn": {"Type": "String"},
-        }});
-        let outputs = BTreeMap::from([(
-            "async-architecture".to_owned(),
-            BTreeMap::from([("EventProcessorRoleArn".to_owned(), "arn:aws:iam::1:role/p".to_owned())]),
-        )]);
-        let v = resolve_parameters("s", &t, &opts(&[]), &outputs).unwrap();
-        assert_eq!(
-            v,
-            BTreeMap::from([
-                ("CodeBucket".to_owned(), "bucket".to_owned()),
-                ("ProcessorRoleArn".to_owned(), "arn:aws:iam::1:role/p".to_owned()),
-            ])
-        );
-        let v = resolve_parameters("s", &t, &opts(&[("AlarmEmail", "a@b.c")]), &outputs).unwrap();
-        assert_eq!(v["AlarmEmail"], "a@b.c");
-
-        let e = resolve_parameters("s", &t, &opts(&[]), &BTreeMap::new()).unwrap_err();
-        assert!(matches!(e, DeployError::MissingOutput { .. }), "{e}");
-        let t = serde_json::json!({"Parameters": {"Mystery": {"Type": "String"}}});
-        let e = resolve_parameters("s", &t, &opts(&[]), &outputs)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("parameter Mystery") && e.contains("--parameter Mystery=VALUE"),
-            "{e}"
-        );
-    }
 }

@@ -184,6 +184,38 @@ where
     }
 }
 
+/// Maps an SDK call's error to [`DeployError::Cfn`] or [`DeployError::S3`] with the call's context, so every call
+/// site reads `.send().await.cfn("Operation", stack)?`.
+pub(crate) trait SdkResultExt<T> {
+    /// A failed CloudFormation `operation` on `stack`.
+    fn cfn(self, operation: &'static str, stack: &str) -> Result<T, DeployError>;
+    /// A failed S3 `operation` on `s3://bucket/key`.
+    fn s3(self, operation: &'static str, bucket: &str, key: &str) -> Result<T, DeployError>;
+}
+
+impl<T, E, R> SdkResultExt<T> for Result<T, aws_sdk_cloudformation::error::SdkError<E, R>>
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+    R: fmt::Debug,
+{
+    fn cfn(self, operation: &'static str, stack: &str) -> Result<T, DeployError> {
+        self.map_err(|e| DeployError::Cfn {
+            operation,
+            stack: stack.to_owned(),
+            message: sdk_message(&e),
+        })
+    }
+
+    fn s3(self, operation: &'static str, bucket: &str, key: &str) -> Result<T, DeployError> {
+        self.map_err(|e| DeployError::S3 {
+            operation,
+            bucket: bucket.to_owned(),
+            key: key.to_owned(),
+            message: sdk_message(&e),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

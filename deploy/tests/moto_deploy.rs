@@ -115,6 +115,24 @@ impl Fixture {
         }
     }
 
+    /// The execution status of every change set of `stack` moto still lists.
+    async fn change_set_statuses(&self, stack: &str) -> Vec<String> {
+        let sets = self.aws.cfn.list_change_sets().stack_name(stack).send().await.unwrap();
+        sets.summaries()
+            .iter()
+            .map(|s| s.execution_status().map(|x| x.as_str().to_owned()).unwrap_or_default())
+            .collect()
+    }
+
+    /// A deploy that must fail (development never asks for confirmation), as its error text.
+    async fn deploy_error(&self, opts: &DeployOptions) -> String {
+        let never = &mut |_: &deploy::changeset::ChangeSetSummary| -> bool { false };
+        deploy_env(&self.aws, &self.cfg, opts, never, &mut Vec::new())
+            .await
+            .unwrap_err()
+            .to_string()
+    }
+
     fn function(&self, which: &str) -> serde_json::Value {
         let name = format!("{}-{which}-{}", self.cfg.naming.prefix, self.cfg.name);
         lambda_get(&self.endpoint, &format!("/2015-03-31/functions/{name}"))
@@ -204,18 +222,9 @@ async fn create_update_and_noop_through_change_sets() {
     );
     assert_eq!(r.stacks[1].outcome, Outcome::NoChanges);
     assert_eq!(fx.function("event-processor")["Configuration"]["MemorySize"], memory);
-    let sets = fx
-        .aws
-        .cfn
-        .list_change_sets()
-        .stack_name(&r.stacks[0].name)
-        .send()
-        .await
-        .unwrap();
+    let sets = fx.change_set_statuses(&r.stacks[0].name).await;
     assert!(
-        sets.summaries()
-            .iter()
-            .all(|s| s.execution_status().map(|x| x.as_str()) != Some("AVAILABLE")),
+        sets.iter().all(|s| s != "AVAILABLE"),
         "the planned change set is deleted: {sets:?}"
     );
     let mut log = Vec::new();
@@ -267,32 +276,14 @@ async fn create_update_and_noop_through_change_sets() {
     assert!(r.uploads.iter().all(|(_, u)| *u == Upload::AlreadyPresent));
     assert!(!log.contains("executing"), "{log}");
     assert_eq!(r.webhook_url(), Some(url));
-    let sets = fx
-        .aws
-        .cfn
-        .list_change_sets()
-        .stack_name(&r.stacks[0].name)
-        .send()
-        .await
-        .unwrap();
+    let sets = fx.change_set_statuses(&r.stacks[0].name).await;
     assert!(
-        sets.summaries()
-            .iter()
-            .all(|s| s.execution_status().map(|x| x.as_str()) != Some("UNAVAILABLE")),
+        sets.iter().all(|s| s != "UNAVAILABLE"),
         "failed no-change change sets are deleted: {sets:?}"
     );
 
     // 5. monitoring on moto: the stage it imports does not exist there; the error names the stack.
-    let e = deploy_env(
-        &fx.aws,
-        &fx.cfg,
-        &fx.options("v2", &["monitoring"]),
-        never,
-        &mut Vec::new(),
-    )
-    .await
-    .unwrap_err()
-    .to_string();
+    let e = fx.deploy_error(&fx.options("v2", &["monitoring"])).await;
     assert!(e.contains("monitoring"), "{e}");
 }
 
@@ -332,25 +323,12 @@ async fn production_change_sets_wait_for_confirmation() {
 #[tokio::test]
 async fn unknown_stacks_and_missing_parameters_are_reported_before_any_change() {
     let fx = Fixture::new("development").await;
-    let never = &mut |_: &deploy::changeset::ChangeSetSummary| -> bool { false };
-    let e = deploy_env(&fx.aws, &fx.cfg, &fx.options("v1", &["nope"]), never, &mut Vec::new())
-        .await
-        .unwrap_err()
-        .to_string();
+    let e = fx.deploy_error(&fx.options("v1", &["nope"])).await;
     assert!(
         e.contains("unknown stack \"nope\"") && e.contains("async-architecture"),
         "{e}"
     );
     // partner-central-access alone, before async-architecture exists: its ProcessorRoleArn has no source.
-    let e = deploy_env(
-        &fx.aws,
-        &fx.cfg,
-        &fx.options("v1", &["partner-central-access"]),
-        never,
-        &mut Vec::new(),
-    )
-    .await
-    .unwrap_err()
-    .to_string();
+    let e = fx.deploy_error(&fx.options("v1", &["partner-central-access"])).await;
     assert!(e.contains("needs output EventProcessorRoleArn"), "{e}");
 }
