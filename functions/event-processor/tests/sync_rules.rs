@@ -281,3 +281,31 @@ async fn property_names_and_app_id_come_from_the_settings() {
     assert_eq!(env.pc.count("CreateOpportunity"), 0);
     assert_eq!(deal_prop(&env, DEAL, "pc_opportunity_id"), Some(id));
 }
+
+#[tokio::test]
+async fn adopt_check_missing_after_a_rename_falls_back_to_the_token_conflict_recovery() {
+    let env = env_with("", &[]).await;
+    // The create succeeds but its write-back is lost.
+    env.hubspot
+        .inject(hubspot_server::FaultRule::next(20, hubspot_server::Fault::status(503)).method("PATCH"));
+    let status = run(&env, &creation("m-1")).await;
+    assert!(matches!(status, RecordStatus::Failed { .. }), "{status:?}");
+    env.hubspot.clear_faults();
+    assert_eq!(deal_prop(&env, DEAL, "aws_opportunity_id"), None);
+    // The customer is renamed before the retry: the adopt check (by company name) cannot see the opportunity, and the
+    // ClientToken now comes with a different body, so CreateOpportunity is refused and the opportunity is found by
+    // its PartnerOpportunityIdentifier instead.
+    env.hubspot
+        .seed(ObjectType::Companies, COMPANY, company_props("Acme Renamed"))
+        .unwrap();
+    reset_logs(&env);
+    let status = run(&env, &creation("m-1")).await;
+    assert_eq!(status, processed("updated"));
+    assert_eq!(env.pc.count("CreateOpportunity"), 1, "refused: token conflict");
+    assert_eq!(env.pc.opportunity_count(), 1);
+    let id = deal_prop(&env, DEAL, "aws_opportunity_id").unwrap();
+    assert_eq!(
+        env.pc.opportunity(&id).unwrap()["Customer"]["Account"]["CompanyName"],
+        "Acme Renamed"
+    );
+}
