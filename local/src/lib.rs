@@ -5,6 +5,7 @@
 //! - [`esm`]: the Lambda SQS event source mapping emulator feeding the processor.
 //! - [`endpoints`]: one `SdkConfig` with per-service endpoints (moto, local Partner Central, or real AWS).
 //! - [`sample`]: seed data and signed HubSpot webhooks; [`writeback`]: reading the opportunity id off the deal.
+//! - [`options`]: what a run is configured by; `functions`: the receipt and processor configured as the stack does.
 //! - [`pipeline`]: [`pipeline::Pipeline::start`] wires it all; [`progress`]: what is printed / asserted on.
 //!
 //! See `docs/local.md` for how to run it and how to point it at real HubSpot or the Partner Central Sandbox.
@@ -12,7 +13,9 @@
 pub mod aws_setup;
 pub mod endpoints;
 pub mod esm;
+mod functions;
 pub mod gateway;
+pub mod options;
 pub mod pipeline;
 pub mod progress;
 pub mod sample;

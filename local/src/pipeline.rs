@@ -2,12 +2,10 @@
 //! the receipt behind the local API Gateway, the processor built by its real cold start and fed by the event
 //! source mapping emulator. [`Pipeline::start`] wires it; the methods post webhooks and observe the result.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_config::SdkConfig;
-use event_processor::runtime::cold_start_with;
 use hubspot_server::{HubSpotServer, ServerConfig};
 use partner_central_server::PartnerCentralServer;
 use tokio::sync::watch;
@@ -18,122 +16,13 @@ use crate::endpoints::{
     CredentialSource, SERVICE_PARTNER_CENTRAL, SERVICE_S3, SERVICE_SECRETS_MANAGER, SERVICE_SQS, ServiceEndpoints,
     sdk_config,
 };
-use crate::esm::{Esm, EsmConfig};
+use crate::esm::Esm;
+use crate::functions::{start_processor, start_receipt};
 use crate::gateway::Gateway;
+pub use crate::options::{HubSpotTarget, Options, PartnerCentralTarget, REGION, StartError};
 use crate::progress::Sink;
 use crate::sample;
 use crate::writeback::{WritebackCheck, opportunity_id_property};
-
-/// Region of the local AWS resources (Partner Central only exists in us-east-1).
-pub const REGION: &str = "us-east-1";
-
-/// Which HubSpot the processor talks to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HubSpotTarget {
-    /// The local server, seeded with the sample deal, company and contact.
-    Local,
-    /// A real HubSpot portal.
-    Real {
-        /// API base URL (`https://api.hubapi.com`).
-        base_url: String,
-        /// Private-app token (stored in moto's Secrets Manager, read by the processor's cold start).
-        token: String,
-    },
-}
-
-/// Which Partner Central the processor talks to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PartnerCentralTarget {
-    /// The local server (validates against the botocore model), `Sandbox` catalog.
-    Local,
-    /// The real Partner Central Selling API, `Sandbox` catalog, with the SDK's default credentials (optionally
-    /// assuming `role_arn`).
-    Sandbox {
-        /// Role to assume (`PARTNER_CENTRAL_ROLE_ARN`).
-        role_arn: Option<String>,
-        /// External id of that role.
-        external_id: Option<String>,
-    },
-}
-
-/// Everything a run is configured by.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// moto's endpoint (`MOTO_ENDPOINT`).
-    pub moto_endpoint: String,
-    /// Prefix of the queue and secret names (made unique per run).
-    pub name: String,
-    /// Source queue visibility timeout, seconds.
-    pub visibility_timeout_secs: u32,
-    /// Receives before SQS moves a message to the DLQ (also given to the processor).
-    pub max_receive_count: u32,
-    /// The HubSpot app's client secret, which signs webhooks.
-    pub webhook_secret: String,
-    /// Port of the local API Gateway on 127.0.0.1 (0 = any free port).
-    pub webhook_port: u16,
-    /// The URL HubSpot calls, when it differs from the local one (a tunnel to the local endpoint); signatures are
-    /// verified against it.
-    pub public_url: Option<String>,
-    /// Portal allow-list of the receipt (`HUBSPOT_PORTAL_IDS`); empty = all.
-    pub portal_ids: Vec<u64>,
-    /// HubSpot target.
-    pub hubspot: HubSpotTarget,
-    /// Partner Central target.
-    pub partner_central: PartnerCentralTarget,
-    /// The processor's `SYNC_SETTINGS` (compact JSON), if any.
-    pub sync_settings: Option<String>,
-    /// Event source mapping settings.
-    pub esm: EsmConfig,
-    /// Progress output.
-    pub sink: Sink,
-}
-
-impl Options {
-    /// Local servers everywhere, with the given moto endpoint and short timeouts suited to a demo.
-    pub fn local(moto_endpoint: &str) -> Self {
-        Self {
-            moto_endpoint: moto_endpoint.to_owned(),
-            name: "hs-sync-local".to_owned(),
-            visibility_timeout_secs: 10,
-            max_receive_count: 3,
-            webhook_secret: "local-webhook-client-secret".to_owned(),
-            webhook_port: 0,
-            public_url: None,
-            portal_ids: Vec::new(),
-            hubspot: HubSpotTarget::Local,
-            partner_central: PartnerCentralTarget::Local,
-            sync_settings: None,
-            esm: EsmConfig {
-                function_timeout: Duration::from_secs(10),
-                ..EsmConfig::default()
-            },
-            sink: Sink::stdout(),
-        }
-    }
-}
-
-/// Why the pipeline could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    /// Creating queues or secrets in moto failed.
-    #[error("setting up moto: {0}")]
-    Setup(#[from] SetupError),
-    /// The local HubSpot server failed to start or seed.
-    #[error("local HubSpot server: {0}")]
-    HubSpot(String),
-    /// The local Partner Central server failed to start.
-    #[error("local Partner Central server: {0}")]
-    PartnerCentral(#[from] partner_central_server::ServerError),
-    /// Binding the local API Gateway failed.
-    #[error("binding the local API gateway: {0}")]
-    Bind(#[from] std::io::Error),
-    /// The receipt's configuration or cold start failed.
-    #[error("webhook receipt: {0}")]
-    Receipt(String),
-    /// The processor's configuration or cold start failed.
-    #[error("event processor: {0}")]
-    Processor(String),
-}
 
 /// What a posted webhook got back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,59 +132,9 @@ impl Pipeline {
             None
         };
 
-        // The receipt: bind first, because the signed public URL contains the port.
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.webhook_port)).await?;
-        let public_url = match &options.public_url {
-            Some(url) => url.clone(),
-            None => format!("http://{}{}", listener.local_addr()?, crate::gateway::WEBHOOK_PATH),
-        };
-        let portal_ids = options
-            .portal_ids
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        let receipt_env = HashMap::from([
-            (webhook_receipt::config::ENV_QUEUE_URL, queues.url.clone()),
-            (webhook_receipt::config::ENV_SECRET_ARN, webhook_secret_arn),
-            (webhook_receipt::config::ENV_PUBLIC_URL, public_url.clone()),
-            (webhook_receipt::config::ENV_PORTAL_IDS, portal_ids),
-        ]);
-        let receipt_config = webhook_receipt::Config::from_lookup(|k| receipt_env.get(k).cloned())
-            .map_err(|e| StartError::Receipt(e.to_string()))?;
-        let receipt = webhook_receipt::runtime::build_receipt(receipt_config, &sdk)
-            .await
-            .map_err(|e| StartError::Receipt(e.to_string()))?;
-        let gateway = Gateway::serve(listener, receipt, options.sink.clone())?;
-
-        // The processor: the same variables the stack sets, read by its real configuration and cold start.
-        let mut processor_env: HashMap<&str, String> = HashMap::from([
-            ("HUBSPOT_ACCESS_TOKEN_SECRET_ARN", token_arn),
-            ("HUBSPOT_API_BASE_URL", hubspot_base_url),
-            ("PARTNER_CENTRAL_CATALOG", "Sandbox".to_owned()),
-            ("SYNC_QUEUE_MAX_RECEIVE_COUNT", options.max_receive_count.to_string()),
-        ]);
-        if let Some(s) = &options.sync_settings {
-            processor_env.insert("SYNC_SETTINGS", s.clone());
-        }
-        if let Some(b) = &shadow_bucket {
-            processor_env.insert("SHADOW_RECORDS_BUCKET", b.clone());
-        }
-        if let PartnerCentralTarget::Sandbox { role_arn, external_id } = &options.partner_central {
-            if let Some(r) = role_arn {
-                processor_env.insert("PARTNER_CENTRAL_ROLE_ARN", r.clone());
-            }
-            if let Some(x) = external_id {
-                processor_env.insert("PARTNER_CENTRAL_EXTERNAL_ID", x.clone());
-            }
-        }
-        let processor_config = event_processor::config::Config::from_lookup(|k| processor_env.get(k).cloned())
-            .map_err(|e| StartError::Processor(e.to_string()))?;
-        let app = Arc::new(
-            cold_start_with(&sdk, processor_config)
-                .await
-                .map_err(|e| StartError::Processor(e.to_string()))?,
-        );
+        let (gateway, public_url) = start_receipt(&options, &sdk, &queues.url, webhook_secret_arn).await?;
+        let app =
+            Arc::new(start_processor(&options, &sdk, token_arn, hubspot_base_url, shadow_bucket.as_deref()).await?);
 
         let property = opportunity_id_property(options.sync_settings.as_deref());
         let writeback = match &hubspot {
