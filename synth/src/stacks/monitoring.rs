@@ -1,5 +1,8 @@
 //! `monitoring`: the CloudWatch dashboard. Every resource name comes from `Fn::ImportValue` of the
-//! `async-architecture` exports; dimensions are inside each metric array.
+//! `async-architecture` exports; dimensions are inside each metric array. The last two rows show the event
+//! processor's own EMF metrics ([`custom`]): record outcomes and external APIs, then the migration (shadow) row.
+
+mod custom;
 
 use std::collections::BTreeMap;
 
@@ -169,6 +172,8 @@ struct Header<'a> {
     dlq: String,
     topic: String,
     catalog: &'a str,
+    namespace: &'a str,
+    mode: String,
 }
 
 /// Builds the stack; also returns the dashboard body for review.
@@ -186,6 +191,13 @@ pub fn build(cfg: &EnvConfig) -> (Template, DashboardBody) {
         dlq: n.dlq(),
         topic: n.topic(),
         catalog: cfg.partner_central.catalog.as_str(),
+        namespace: crate::stacks::alarms::PROCESSOR_METRICS_NAMESPACE,
+        mode: match cfg.sync.mode {
+            crate::env::SyncMode::Live => "live".to_owned(),
+            crate::env::SyncMode::Shadow => {
+                format!("shadow, {} % of deals live", cfg.sync.canary_live_percent.unwrap_or(0))
+            }
+        },
     };
     let markdown =
         crate::text::render("dashboard-header.md", crate::text::DASHBOARD_HEADER, &header).unwrap_or_else(|e| {
@@ -209,7 +221,7 @@ pub fn build(cfg: &EnvConfig) -> (Template, DashboardBody) {
     );
     let api_dims = [("ApiName", "${ApiName}"), ("Stage", "${ApiStage}")];
     let rows = vec![
-        vec![cell(24, 2, WidgetBody::Text(TextWidget { markdown }))],
+        vec![cell(24, 3, WidgetBody::Text(TextWidget { markdown }))],
         vec![cell(24, 3, WidgetBody::Alarm(AlarmWidget { alarms, sort_by: "stateUpdatedTimestamp", title: "Alarm status".to_owned() }))],
         vec![
             cell(12, 6, chart("Main Queue Depth", "Maximum", 60, vec![
@@ -255,6 +267,8 @@ pub fn build(cfg: &EnvConfig) -> (Template, DashboardBody) {
                 line("AWS/ApiGateway", "IntegrationLatency", &api_dims, opts("Integration p99", Some("p99"))),
             ], None, true)),
         ],
+        custom::processor_row(),
+        custom::migration_row(),
     ];
     let import = |key: &str| Expr::import(n.export(key));
     let vars = BTreeMap::from([

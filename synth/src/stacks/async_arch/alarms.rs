@@ -8,7 +8,7 @@ use crate::constructs::alarm::{AlarmProps, MetricRef, Watch, alarm};
 use crate::constructs::function::FunctionParts;
 use crate::constructs::queue::QueuePair;
 use crate::env::{EnvConfig, Names};
-use crate::stacks::alarms::catalogue;
+use crate::stacks::alarms::{PROCESSOR_METRICS_NAMESPACE, catalogue};
 
 fn sqs(name: &'static str, queue: Expr) -> MetricRef {
     MetricRef {
@@ -169,6 +169,21 @@ pub fn add_alarms(
                 1,
                 Op::GreaterThanOrEqualToThreshold,
                 max_duration_ms.round(),
+            ),
+            "ShadowStoreErrorsAlarm" => (
+                Watch::Single {
+                    metric: MetricRef {
+                        namespace: PROCESSOR_METRICS_NAMESPACE,
+                        name: "ShadowStoreErrors",
+                        dimensions: vec![],
+                    },
+                    stat: St::Sum,
+                },
+                300,
+                1,
+                1,
+                Op::GreaterThanOrEqualToThreshold,
+                1.0,
             ),
             other => {
                 t.violation(other, "alarm-catalogue", "alarm documented but not defined");

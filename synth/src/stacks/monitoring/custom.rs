@@ -1,0 +1,210 @@
+//! The dashboard rows built from the event processor's own EMF metrics (namespace
+//! [`PROCESSOR_METRICS_NAMESPACE`]): the "Migration" row (shadow writes by operation, shadow records stored vs
+//! store errors, Partner Central calls beside the shadow Partner Central writes) and the processor row (record
+//! outcomes and failures by class summed over event types, calls/errors/latency per external API).
+//!
+//! Metric names, dimensions and dimension values are exactly those the processor emits
+//! (`functions/event-processor/src/metrics.rs`, `src/shadow/metrics.rs`; shadow operations are
+//! `"{api}:{operation}"` of the clients' `PlannedWrite`s).
+
+use super::{cell, chart, line, opts};
+use crate::cfn::dashboard::{MetricLine, MetricOptions, WidgetBody};
+use crate::constructs::dashboard::Cell;
+use crate::stacks::alarms::PROCESSOR_METRICS_NAMESPACE as NS;
+
+/// `Api` dimension values of `ApiCalls` / `ApiErrors` / `ApiLatency`.
+pub const APIS: [&str; 2] = ["HubSpot", "PartnerCentral"];
+
+/// `Operation` dimension values of `ShadowWrites`: Partner Central writes, then HubSpot writes.
+pub const SHADOW_OPERATIONS: [&str; 6] = [
+    "PartnerCentral:CreateOpportunity",
+    "PartnerCentral:UpdateOpportunity",
+    "PartnerCentral:AssociateOpportunity",
+    "PartnerCentral:StartEngagementFromOpportunityTask",
+    "HubSpot:PATCH deal",
+    "HubSpot:create note",
+];
+
+/// Outcome metrics (dimension `EventType`) shown as totals over all event types: successes and waits.
+pub const OUTCOMES: [&str; 4] = ["Processed", "Skipped", "Held", "Unprocessed"];
+
+/// Outcome metrics (dimension `EventType`) that are failures, by class.
+pub const FAILURES: [&str; 4] = ["FailedTransient", "FailedPermanent", "FailedConfig", "Unparseable"];
+
+/// Dashboard period of the custom-metric widgets (EMF counts are sparse; 5 minutes reads better than 1).
+const PERIOD: u32 = 300;
+
+fn id_opts(label: &str, stat: &str, id: &str, visible: bool) -> MetricOptions {
+    MetricOptions {
+        id: Some(id.to_owned()),
+        visible: (!visible).then_some(false),
+        ..opts(label, Some(stat))
+    }
+}
+
+/// The sum over every `EventType` of one outcome metric: a SEARCH of the namespace, summed to one line.
+fn outcome_total(metric: &str, id: &str) -> MetricLine {
+    MetricLine::Expression {
+        expression: format!("SUM(SEARCH('{{{NS},EventType}} MetricName=\"{metric}\"', 'Sum', {PERIOD}))"),
+        id: id.to_owned(),
+        label: format!("{metric} (all event types)"),
+    }
+}
+
+/// The "Migration" row: what shadow mode recorded, whether every record was stored, and the live calls beside it.
+pub fn migration_row() -> Vec<Cell> {
+    let writes: Vec<MetricLine> = SHADOW_OPERATIONS
+        .iter()
+        .map(|op| line(NS, "ShadowWrites", &[("Operation", op)], opts(op, Some("Sum"))))
+        .collect();
+    let red = MetricOptions {
+        color: Some("#d62728".to_owned()),
+        ..opts("Store errors (lost shadow records)", Some("Sum"))
+    };
+    let records = vec![
+        line(NS, "ShadowRecords", &[], opts("Shadow records stored", Some("Sum"))),
+        line(NS, "ShadowStoreErrors", &[], red),
+    ];
+    let pc_shadow: Vec<(String, &str)> = SHADOW_OPERATIONS
+        .iter()
+        .filter(|op| op.starts_with("PartnerCentral:"))
+        .enumerate()
+        .map(|(i, op)| (format!("s{}", i + 1), *op))
+        .collect();
+    let mut live_vs_shadow = vec![
+        MetricLine::Expression {
+            expression: pc_shadow
+                .iter()
+                .map(|(id, _)| format!("FILL({id}, 0)"))
+                .collect::<Vec<_>>()
+                .join(" + "),
+            id: "e1".to_owned(),
+            label: "Partner Central writes recorded (shadow)".to_owned(),
+        },
+        line(
+            NS,
+            "ApiCalls",
+            &[("Api", "PartnerCentral")],
+            opts("Partner Central calls made (reads + live writes)", Some("Sum")),
+        ),
+        line(
+            NS,
+            "ApiErrors",
+            &[("Api", "PartnerCentral")],
+            MetricOptions {
+                color: Some("#d62728".to_owned()),
+                ..opts("Partner Central call errors", Some("Sum"))
+            },
+        ),
+    ];
+    live_vs_shadow.extend(
+        pc_shadow
+            .iter()
+            .map(|(id, op)| line(NS, "ShadowWrites", &[("Operation", op)], id_opts(op, "Sum", id, false))),
+    );
+    vec![
+        cell(
+            8,
+            6,
+            chart(
+                "Migration - Shadow writes by operation",
+                "Sum",
+                PERIOD,
+                writes,
+                None,
+                true,
+            ),
+        ),
+        cell(
+            8,
+            6,
+            chart(
+                "Migration - Shadow records stored vs store errors",
+                "Sum",
+                PERIOD,
+                records,
+                super::annotate("Store errors alarm", 1.0),
+                true,
+            ),
+        ),
+        cell(
+            8,
+            6,
+            chart(
+                "Migration - Partner Central live calls vs shadow writes",
+                "Sum",
+                PERIOD,
+                live_vs_shadow,
+                None,
+                true,
+            ),
+        ),
+    ]
+}
+
+/// The processor row: record outcomes and failures by class (totals over event types), calls and errors and
+/// latency per external API.
+pub fn processor_row() -> Vec<Cell> {
+    let totals = |names: &[&str], first: usize| -> Vec<MetricLine> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, m)| outcome_total(m, &format!("e{}", first + i)))
+            .collect()
+    };
+    let calls: Vec<MetricLine> = APIS
+        .iter()
+        .flat_map(|api| {
+            [
+                line(
+                    NS,
+                    "ApiCalls",
+                    &[("Api", api)],
+                    opts(&format!("{api} calls"), Some("Sum")),
+                ),
+                line(
+                    NS,
+                    "ApiErrors",
+                    &[("Api", api)],
+                    opts(&format!("{api} errors"), Some("Sum")),
+                ),
+            ]
+        })
+        .collect();
+    let latency: Vec<MetricLine> = APIS
+        .iter()
+        .flat_map(|api| {
+            [
+                line(
+                    NS,
+                    "ApiLatency",
+                    &[("Api", api)],
+                    opts(&format!("{api} p50"), Some("p50")),
+                ),
+                line(
+                    NS,
+                    "ApiLatency",
+                    &[("Api", api)],
+                    opts(&format!("{api} p99"), Some("p99")),
+                ),
+            ]
+        })
+        .collect();
+    let metric = |title: &str, stat: &str, lines: Vec<MetricLine>| -> WidgetBody {
+        chart(title, stat, PERIOD, lines, None, true)
+    };
+    vec![
+        cell(
+            6,
+            6,
+            metric("Event Processor - Record outcomes", "Sum", totals(&OUTCOMES, 1)),
+        ),
+        cell(
+            6,
+            6,
+            metric("Event Processor - Failures by class", "Sum", totals(&FAILURES, 1)),
+        ),
+        cell(6, 6, metric("External APIs - Calls & errors", "Sum", calls)),
+        cell(6, 6, metric("External APIs - Latency (ms)", "p99", latency)),
+    ]
+}
