@@ -59,72 +59,26 @@ pub fn map_fields(
     cfg: &MappingConfig,
     today: NaiveDate,
 ) -> Result<OpportunityFields, MappingErrors> {
-    let deal = input.deal;
     let mut errors = Vec::new();
-    let account = crate::account::map_account(deal, input.company, cfg)
+    let account = crate::account::map_account(input.deal, input.company, cfg)
         .map_err(|e| errors.extend(e))
         .ok();
-    let rule = stage_rule(deal, cfg).map_err(|e| errors.push(e)).ok();
-    let life_cycle = rule.and_then(|r| life_cycle(deal, r, cfg, today).map_err(|e| errors.extend(e)).ok());
     let company_name = account.as_ref().map_or("", |a| a.company_name.as_str());
-    let project = project(deal, company_name, rule, cfg)
-        .map_err(|e| errors.extend(e))
-        .ok();
-    let opportunity_type = opportunity_type(deal, cfg).map_err(|e| errors.push(e)).ok();
-    let needs = multi(
-        deal,
-        &cfg.primary_needs_property,
-        &cfg.default_primary_needs,
-        values::primary_needs(),
-        "PrimaryNeedsFromAws",
-    )
-    .map_err(|e| errors.push(e))
-    .ok();
-    if !errors.is_empty() {
-        return Err(MappingErrors(errors));
-    }
+    let mut fields = deal_owned(input.deal, company_name, cfg, today, errors)?;
     let government = account.as_ref().and_then(|a| a.industry.as_ref()) == Some(&Industry::Government);
     let contacts = map_contact_list(input.contacts);
-    Ok(OpportunityFields {
-        primary_needs_from_aws: needs.map(|n| n.iter().map(|v| PrimaryNeedFromAws::from(*v)).collect()),
-        national_security: Some(if government {
-            NationalSecurity::Yes
-        } else {
-            NationalSecurity::No
-        }),
-        partner_opportunity_identifier: Some(clip(&deal.id, 64)),
-        customer: Some(
-            Customer::builder()
-                .set_account(account)
-                .set_contacts((!contacts.is_empty()).then_some(contacts))
-                .build(),
-        ),
-        project,
-        opportunity_type,
-        marketing: None,
-        software_revenue: None,
-        life_cycle,
-    })
-}
-
-/// Deal properties that feed `Customer.Account` (as fallbacks of the company's values, or the industry override).
-/// A change to any of them needs the full mapping (company read); a change to any other mapped deal property can be
-/// applied with [`map_deal_fields`] from the deal alone.
-pub fn account_deal_properties(cfg: &MappingConfig) -> Vec<&str> {
-    let mut p = vec![
-        "company",
-        "industry",
-        "website",
-        "country",
-        "state",
-        "city",
-        "zip",
-        "address",
-        cfg.industry_override_property.as_str(),
-    ];
-    p.sort_unstable();
-    p.dedup();
-    p
+    fields.national_security = Some(if government {
+        NationalSecurity::Yes
+    } else {
+        NationalSecurity::No
+    });
+    fields.customer = Some(
+        Customer::builder()
+            .set_account(account)
+            .set_contacts((!contacts.is_empty()).then_some(contacts))
+            .build(),
+    );
+    Ok(fields)
 }
 
 /// The members a deal owns apart from `Customer` (account, contacts) and NationalSecurity (which follows the
@@ -136,7 +90,19 @@ pub fn map_deal_fields(
     cfg: &MappingConfig,
     today: NaiveDate,
 ) -> Result<OpportunityFields, MappingErrors> {
-    let mut errors = Vec::new();
+    deal_owned(deal, company_name, cfg, today, Vec::new())
+}
+
+/// The deal's own members (stage rule, LifeCycle, Project, OpportunityType, PrimaryNeedsFromAws,
+/// PartnerOpportunityIdentifier), with `Customer` and NationalSecurity unset. `errors` are the problems found before
+/// (the account's, for the full mapping); any error fails the whole mapping with all of them, in order.
+fn deal_owned(
+    deal: &CrmObject,
+    company_name: &str,
+    cfg: &MappingConfig,
+    today: NaiveDate,
+    mut errors: Vec<MappingError>,
+) -> Result<OpportunityFields, MappingErrors> {
     let rule = stage_rule(deal, cfg).map_err(|e| errors.push(e)).ok();
     let life_cycle = rule.and_then(|r| life_cycle(deal, r, cfg, today).map_err(|e| errors.extend(e)).ok());
     let project = project(deal, company_name, rule, cfg)

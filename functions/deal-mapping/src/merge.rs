@@ -45,6 +45,35 @@ pub enum OwnedField {
 
 use OwnedField as F;
 
+impl OwnedField {
+    /// Every field, in declaration (= report) order: what the deal mapping produces ([`OwnedFields::deal`]).
+    pub const ALL: &[OwnedField] = &[
+        F::PartnerOpportunityIdentifier,
+        F::PrimaryNeedsFromAws,
+        F::NationalSecurity,
+        F::OpportunityType,
+        F::CompanyName,
+        F::Industry,
+        F::WebsiteUrl,
+        F::AddressCity,
+        F::AddressPostalCode,
+        F::AddressStateOrRegion,
+        F::AddressCountryCode,
+        F::AddressStreetAddress,
+        F::Contacts,
+        F::Stage,
+        F::ClosedLostReason,
+        F::TargetCloseDate,
+        F::NextSteps,
+        F::Title,
+        F::CustomerBusinessProblem,
+        F::CustomerUseCase,
+        F::DeliveryModels,
+        F::SalesActivities,
+        F::ExpectedCustomerSpend,
+    ];
+}
+
 /// Editable while the review status is `Action Required` (AWS "Working with opportunity updates").
 pub const ACTION_REQUIRED_EDITABLE: &[OwnedField] = &[
     F::AddressCity,
@@ -92,25 +121,7 @@ impl OwnedFields {
     }
     /// Everything the deal mapping produces (deal events).
     pub fn deal() -> OwnedFields {
-        let mut all = OwnedFields::of(ACCOUNT);
-        all.0.extend([
-            F::PartnerOpportunityIdentifier,
-            F::PrimaryNeedsFromAws,
-            F::NationalSecurity,
-            F::OpportunityType,
-            F::Contacts,
-            F::Stage,
-            F::ClosedLostReason,
-            F::TargetCloseDate,
-            F::NextSteps,
-            F::Title,
-            F::CustomerBusinessProblem,
-            F::CustomerUseCase,
-            F::DeliveryModels,
-            F::SalesActivities,
-            F::ExpectedCustomerSpend,
-        ]);
-        all
+        OwnedFields::of(OwnedField::ALL)
     }
     /// The deal-owned fields outside `Customer` and NationalSecurity: what a deal property change that touches no
     /// account property and no association updates ([`crate::map::map_deal_fields`]).

@@ -66,17 +66,12 @@ fn account_properties_include_the_override() {
         ..MappingConfig::default()
     };
     let props = account_deal_properties(&cfg);
-    for p in [
-        "company",
-        "industry",
-        "website",
-        "country",
-        "state",
-        "city",
-        "zip",
-        "address",
-        "pc_industry",
-    ] {
+    assert!(props.contains(&"company") && props.contains(&"address"));
+    for p in deal_mapping::ACCOUNT_DEAL_PROPERTIES
+        .iter()
+        .copied()
+        .chain(["pc_industry"])
+    {
         assert!(props.contains(&p), "{p}");
     }
     assert!(!props.contains(&"amount"));

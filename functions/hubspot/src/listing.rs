@@ -3,10 +3,10 @@
 
 use reqwest::Method;
 
-use crate::client::{Call, HubSpotClient, encode};
+use crate::client::HubSpotClient;
 use crate::error::HubSpotError;
 use crate::model::{CrmObject, ListPage, ObjectType, SearchPage, SearchRequest};
-use crate::ops::{MAX_PAGES, json_body, list};
+use crate::ops::{MAX_PAGES, collect_page, idempotent_call, json_body, push_after, push_properties};
 
 /// HubSpot's page maximum for `GET /crm/v3/objects/{type}`.
 pub const LIST_PAGE_MAX: u32 = 100;
@@ -25,13 +25,12 @@ impl HubSpotClient {
             operation: operation.clone(),
             message: e.to_string(),
         })?;
-        let call = Call {
+        let call = idempotent_call(
             operation,
-            method: Method::POST,
-            path: format!("/crm/v3/objects/{object_type}/search"),
-            body: json_body(&body),
-            idempotent: true,
-        };
+            Method::POST,
+            format!("/crm/v3/objects/{object_type}/search"),
+            json_body(&body),
+        );
         Ok(self.execute_json(call).await?.1)
     }
 
@@ -52,19 +51,9 @@ impl HubSpotClient {
             });
         }
         let mut path = format!("/crm/v3/objects/{object_type}?limit={limit}&archived=false");
-        if !properties.is_empty() {
-            path.push_str(&format!("&properties={}", list(properties)));
-        }
-        if let Some(cursor) = after {
-            path.push_str(&format!("&after={}", encode(cursor)));
-        }
-        let call = Call {
-            operation,
-            method: Method::GET,
-            path,
-            body: None,
-            idempotent: true,
-        };
+        push_properties(&mut path, properties);
+        push_after(&mut path, after);
+        let call = idempotent_call(operation, Method::GET, path, None);
         Ok(self.execute_json(call).await?.1)
     }
 
@@ -82,9 +71,7 @@ impl HubSpotClient {
                 .list_page(object_type, properties, LIST_PAGE_MAX, after.as_deref())
                 .await?;
             let next = page.next_after().map(str::to_owned);
-            out.extend(page.results);
-            if out.len() >= max_results {
-                out.truncate(max_results);
+            if collect_page(&mut out, page.results, max_results) {
                 return Ok(out);
             }
             match next {
@@ -112,9 +99,7 @@ impl HubSpotClient {
         for _ in 0..MAX_PAGES {
             let page = self.search(ObjectType::Deals, &request).await?;
             let next = page.next_after().map(str::to_owned);
-            out.extend(page.results);
-            if out.len() >= max_results {
-                out.truncate(max_results);
+            if collect_page(&mut out, page.results, max_results) {
                 return Ok(out);
             }
             match next {

@@ -68,6 +68,42 @@ pub(crate) fn list(names: &[&str]) -> String {
     names.iter().map(|n| encode(n)).collect::<Vec<_>>().join(",")
 }
 
+/// A call that is safe to repeat after an ambiguous failure (reads, searches, PATCH of fixed values).
+pub(crate) fn idempotent_call(operation: String, method: Method, path: String, body: Option<Vec<u8>>) -> Call {
+    Call {
+        operation,
+        method,
+        path,
+        body,
+        idempotent: true,
+    }
+}
+
+/// Appends `&properties=a,b` (names encoded; nothing when empty) to a path that already has a query.
+pub(crate) fn push_properties(path: &mut String, properties: &[&str]) {
+    if !properties.is_empty() {
+        path.push_str(&format!("&properties={}", list(properties)));
+    }
+}
+
+/// Appends `&after=<cursor>` (encoded) when there is a cursor.
+pub(crate) fn push_after(path: &mut String, after: Option<&str>) {
+    if let Some(cursor) = after {
+        path.push_str(&format!("&after={}", encode(cursor)));
+    }
+}
+
+/// Adds one page of results to `out`; true when `out` reached `max_results` (then truncated to it) and paging stops.
+pub(crate) fn collect_page(out: &mut Vec<CrmObject>, results: Vec<CrmObject>, max_results: usize) -> bool {
+    out.extend(results);
+    if out.len() >= max_results {
+        out.truncate(max_results);
+        true
+    } else {
+        false
+    }
+}
+
 impl HubSpotClient {
     /// Reads one object with the given properties and association lists in a single request
     /// (`GET /crm/v3/objects/{type}/{id}?properties=..&associations=..&archived=false`).
@@ -81,20 +117,12 @@ impl HubSpotClient {
         let operation = format!("{object_type}.get");
         check_id(&operation, id)?;
         let mut path = format!("/crm/v3/objects/{object_type}/{id}?archived=false");
-        if !properties.is_empty() {
-            path.push_str(&format!("&properties={}", list(properties)));
-        }
+        push_properties(&mut path, properties);
         if !associations.is_empty() {
             let names: Vec<&str> = associations.iter().map(|a| a.as_str()).collect();
             path.push_str(&format!("&associations={}", names.join(",")));
         }
-        let call = Call {
-            operation,
-            method: Method::GET,
-            path,
-            body: None,
-            idempotent: true,
-        };
+        let call = idempotent_call(operation, Method::GET, path, None);
         Ok(self.execute_json(call).await?.1)
     }
 
@@ -136,13 +164,12 @@ impl HubSpotClient {
         for chunk in unique.chunks(BATCH_READ_LIMIT) {
             let inputs: Vec<Value> = chunk.iter().map(|id| json!({"id": id})).collect();
             let body = json!({"inputs": inputs, "properties": properties, "propertiesWithHistory": []});
-            let call = Call {
-                operation: operation.clone(),
-                method: Method::POST,
-                path: format!("/crm/v3/objects/{object_type}/batch/read"),
-                body: json_body(&body),
-                idempotent: true,
-            };
+            let call = idempotent_call(
+                operation.clone(),
+                Method::POST,
+                format!("/crm/v3/objects/{object_type}/batch/read"),
+                json_body(&body),
+            );
             let (_, response): (u16, BatchResponse) = self.execute_json(call).await?;
             out.results.extend(response.results);
             for error in response.errors {
@@ -185,13 +212,12 @@ impl HubSpotClient {
                 properties.iter().map(|(k, v)| (k.clone(), v.clone())),
             ));
         }
-        let call = Call {
+        let call = idempotent_call(
             operation,
-            method: Method::PATCH,
-            path: format!("/crm/v3/objects/{object_type}/{id}"),
-            body: json_body(&request),
-            idempotent: true,
-        };
+            Method::PATCH,
+            format!("/crm/v3/objects/{object_type}/{id}"),
+            json_body(&request),
+        );
         Ok(self.execute_json(call).await?.1)
     }
 
@@ -272,16 +298,8 @@ impl HubSpotClient {
         let mut after: Option<String> = None;
         for _ in 0..MAX_PAGES {
             let mut path = format!("/crm/v4/objects/{object_type}/{id}/associations/{to}?limit={ASSOCIATION_PAGE}");
-            if let Some(cursor) = &after {
-                path.push_str(&format!("&after={}", encode(cursor)));
-            }
-            let call = Call {
-                operation: operation.clone(),
-                method: Method::GET,
-                path,
-                body: None,
-                idempotent: true,
-            };
+            push_after(&mut path, after.as_deref());
+            let call = idempotent_call(operation.clone(), Method::GET, path, None);
             let (_, page): (u16, V4AssociationPage) = self.execute_json(call).await?;
             for entry in page.results {
                 let id = match entry.to_object_id {

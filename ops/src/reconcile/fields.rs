@@ -12,32 +12,9 @@ use sha2::{Digest, Sha256};
 
 use OwnedField as F;
 
-/// The fields the reconciliation compares, in report order.
-pub const COMPARED: &[OwnedField] = &[
-    F::PartnerOpportunityIdentifier,
-    F::PrimaryNeedsFromAws,
-    F::NationalSecurity,
-    F::OpportunityType,
-    F::CompanyName,
-    F::Industry,
-    F::WebsiteUrl,
-    F::AddressCity,
-    F::AddressPostalCode,
-    F::AddressStateOrRegion,
-    F::AddressCountryCode,
-    F::AddressStreetAddress,
-    F::Contacts,
-    F::Stage,
-    F::ClosedLostReason,
-    F::TargetCloseDate,
-    F::NextSteps,
-    F::Title,
-    F::CustomerBusinessProblem,
-    F::CustomerUseCase,
-    F::DeliveryModels,
-    F::SalesActivities,
-    F::ExpectedCustomerSpend,
-];
+/// The fields the reconciliation compares, in report order: every field the deal sync owns
+/// ([`OwnedField::ALL`], the set [`deal_mapping::OwnedFields::deal`] merges).
+pub const COMPARED: &[OwnedField] = OwnedField::ALL;
 
 /// Fields a ListOpportunities summary carries (the rest need GetOpportunity).
 pub fn in_summary(f: OwnedField) -> bool {

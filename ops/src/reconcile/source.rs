@@ -26,33 +26,8 @@ pub const LIST_PAGE_SIZE: i32 = 100;
 /// HubSpot object listing page size (the API maximum).
 pub const LIST_DEALS_PAGE_SIZE: u32 = 100;
 
-/// Deal properties the mapping reads (as the processor's deal flow requests them), without the configurable ones.
-const DEAL_PROPERTIES: &[&str] = &[
-    "dealname",
-    "dealstage",
-    "pipeline",
-    "dealtype",
-    "amount",
-    "closedate",
-    "description",
-    "deal_currency_code",
-    "hs_next_step",
-    "company",
-    "industry",
-    "website",
-    "country",
-    "state",
-    "city",
-    "zip",
-    "address",
-    "hs_lastmodifieddate",
-];
-/// Company properties feeding `Customer.Account`.
-const COMPANY_PROPERTIES: &[&str] = &[
-    "name", "domain", "website", "industry", "country", "state", "city", "zip", "address",
-];
-/// Contact properties feeding `Customer.Contacts`.
-const CONTACT_PROPERTIES: &[&str] = &["email", "firstname", "lastname", "jobtitle", "phone", "mobilephone"];
+/// Deal properties a reconciliation reads on top of the sync's own ([`deal_mapping::deal_properties`]).
+const RECONCILE_DEAL_PROPERTIES: &[&str] = &["hs_lastmodifieddate"];
 
 /// The pacers of one run.
 #[derive(Debug, Clone)]
@@ -127,31 +102,15 @@ pub async fn scope_candidates(
     }
 }
 
-/// The properties read per in-scope deal: the mapping's, the link/status ones and the scope property.
+/// The properties read per in-scope deal: the sync's own ([`deal_mapping::deal_properties`]: mapping, scope,
+/// link/status), plus the `last_sync` write-back property and `hs_lastmodifieddate` (sorted, unique).
 pub fn deal_properties(settings: &SyncSettings) -> Vec<String> {
-    let m = &settings.mapping;
-    let p = &settings.properties;
-    let mut out: Vec<String> = DEAL_PROPERTIES.iter().map(|s| (*s).to_owned()).collect();
-    out.extend(
-        [
-            &m.closed_lost_reason_property,
-            &m.delivery_models_property,
-            &m.primary_needs_property,
-            &m.use_case_property,
-            &m.industry_override_property,
-            &m.monthly_spend_property,
-            &m.contract_months_property,
-            &p.opportunity_id,
-            &p.opportunity_title,
-            &p.review_status,
-            &p.sync_status,
-            &p.sync_error,
-            &p.last_sync,
-        ]
+    let mut out: Vec<String> = deal_mapping::deal_properties(&settings.mapping, &settings.properties)
         .into_iter()
-        .cloned(),
-    );
-    out.extend(m.scope_property.clone());
+        .chain(RECONCILE_DEAL_PROPERTIES.iter().copied())
+        .chain([settings.properties.last_sync.as_str()])
+        .map(str::to_owned)
+        .collect();
     out.sort();
     out.dedup();
     out
@@ -199,8 +158,22 @@ pub async fn deal_records(
     };
     let company_ids: BTreeSet<String> = deals.iter().filter_map(company_of).collect();
     let contact_ids: BTreeSet<String> = deals.iter().flat_map(contacts_of).collect();
-    let companies = batch(hs, ObjectType::Companies, &company_ids, COMPANY_PROPERTIES, pacers).await?;
-    let contacts = batch(hs, ObjectType::Contacts, &contact_ids, CONTACT_PROPERTIES, pacers).await?;
+    let companies = batch(
+        hs,
+        ObjectType::Companies,
+        &company_ids,
+        deal_mapping::COMPANY_PROPERTIES,
+        pacers,
+    )
+    .await?;
+    let contacts = batch(
+        hs,
+        ObjectType::Contacts,
+        &contact_ids,
+        deal_mapping::CONTACT_PROPERTIES,
+        pacers,
+    )
+    .await?;
     progress(format!(
         "hubspot: read {} company(ies) and {} contact(s)",
         companies.len(),

@@ -22,10 +22,8 @@ use super::{BoxFuture, HandlerContext, HandlerError, HandlerKind, ObjectHandler,
 use crate::outcome::Completion;
 use crate::services::HUBSPOT_API;
 
-/// Company properties feeding `Customer.Account`.
-pub const COMPANY_PROPERTIES: &[&str] = &[
-    "name", "domain", "website", "industry", "country", "state", "city", "zip", "address",
-];
+/// Company properties feeding `Customer.Account` (the mapping's list).
+pub use deal_mapping::COMPANY_PROPERTIES;
 
 /// The company handler.
 #[derive(Debug, Clone)]

@@ -19,14 +19,13 @@ use partner_central::sdk::types::Customer;
 use sync_events::SyncEvent;
 
 use super::deal::MAX_CONTACTS;
-use super::deal::flow::SYNC_CONTACT_PROPERTIES;
 use super::fanout;
 use super::{BoxFuture, HandlerContext, HandlerError, HandlerKind, ObjectHandler, ObjectRef};
 use crate::outcome::Completion;
 use crate::services::HUBSPOT_API;
 
-/// Contact properties feeding `Customer.Contacts`.
-pub const CONTACT_PROPERTIES: &[&str] = SYNC_CONTACT_PROPERTIES;
+/// Contact properties feeding `Customer.Contacts` (the mapping's list).
+pub use deal_mapping::CONTACT_PROPERTIES;
 
 /// The contact handler.
 #[derive(Debug, Clone)]

@@ -27,19 +27,14 @@ use super::{HandlerContext, HandlerError, ObjectRef};
 use crate::outcome::{Classify, Completion, FailureClass};
 use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API, Services};
 
-/// Deal properties a fan-out reads besides the link and status properties of the settings: scope and the
-/// deal-level fallbacks of `Customer.Account` (company name, industry, website, address).
-const FANOUT_DEAL_PROPERTIES: &[&str] = &[
-    "dealname", "company", "industry", "website", "country", "state", "city", "zip", "address",
-];
-
-/// The deal properties to read for a fan-out under `ctx`'s settings (sorted, unique).
+/// The deal properties to read for a fan-out under `ctx`'s settings (sorted, unique): `dealname` and the deal-level
+/// fallbacks of `Customer.Account` ([`deal_mapping::account_deal_properties`]) for scope and the account, the scope
+/// property, and the link and status properties of the settings.
 pub fn deal_properties(ctx: &HandlerContext) -> Vec<&str> {
-    let cfg = ctx.mapping();
     let w = ctx.properties();
-    let mut p: Vec<&str> = FANOUT_DEAL_PROPERTIES.to_vec();
-    p.push(cfg.industry_override_property.as_str());
-    p.extend(cfg.scope_property.as_deref());
+    let mut p: Vec<&str> = deal_mapping::account_deal_properties(ctx.mapping());
+    p.push("dealname");
+    p.extend(ctx.mapping().scope_property.as_deref());
     p.extend([
         w.opportunity_id.as_str(),
         w.review_status.as_str(),

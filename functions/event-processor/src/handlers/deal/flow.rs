@@ -24,7 +24,8 @@
 use std::collections::BTreeMap;
 
 use deal_mapping::{
-    DealInput, OwnedFields, account_deal_properties, changed, in_scope, lock_note_body, map_deal_fields, map_fields,
+    COMPANY_PROPERTIES, CONTACT_PROPERTIES, DealInput, OwnedFields, account_deal_properties, changed, in_scope,
+    lock_note_body, map_deal_fields, map_fields,
 };
 use hubspot::{BatchRead, CrmObject, ObjectType};
 use partner_central::sdk::operation::get_opportunity::GetOpportunityOutput;
@@ -39,36 +40,6 @@ use super::writeback::{
 use crate::handlers::{HandlerContext, HandlerError, ObjectRef};
 use crate::outcome::{Classify, Completion, FailureClass};
 use crate::services::{HUBSPOT_API, PARTNER_CENTRAL_API, Services};
-
-/// Deal properties the mapping and scope check read (plus the write-back properties of the settings and the
-/// mapping's configured properties).
-pub const SYNC_DEAL_PROPERTIES: &[&str] = &[
-    "dealname",
-    "dealstage",
-    "pipeline",
-    "dealtype",
-    "amount",
-    "closedate",
-    "description",
-    "deal_currency_code",
-    "hs_next_step",
-    "company",
-    "industry",
-    "website",
-    "country",
-    "state",
-    "city",
-    "zip",
-    "address",
-];
-
-/// Company properties feeding `Customer.Account`.
-pub const SYNC_COMPANY_PROPERTIES: &[&str] = &[
-    "name", "domain", "website", "industry", "country", "state", "city", "zip", "address",
-];
-
-/// Contact properties feeding `Customer.Contacts`.
-pub const SYNC_CONTACT_PROPERTIES: &[&str] = &["email", "firstname", "lastname", "jobtitle", "phone", "mobilephone"];
 
 /// True when the events can be applied from the deal alone: every event that is not the sync's own echo is a
 /// property change of a property that does not feed `Customer.Account` (no creation, no association change).
@@ -109,30 +80,9 @@ fn current_company_name(current: &GetOpportunityOutput) -> &str {
 }
 
 impl DealHandler {
+    /// The deal properties one sync reads ([`deal_mapping::deal_properties`] under the handler's settings).
     fn deal_properties(&self) -> Vec<&str> {
-        let m = self.mapping();
-        let mut p: Vec<&str> = SYNC_DEAL_PROPERTIES.to_vec();
-        p.extend([
-            m.closed_lost_reason_property.as_str(),
-            m.delivery_models_property.as_str(),
-            m.primary_needs_property.as_str(),
-            m.use_case_property.as_str(),
-            m.industry_override_property.as_str(),
-            m.monthly_spend_property.as_str(),
-            m.contract_months_property.as_str(),
-        ]);
-        p.extend(m.scope_property.as_deref());
-        let w = self.ctx.properties();
-        p.extend([
-            w.opportunity_id.as_str(),
-            w.opportunity_title.as_str(),
-            w.review_status.as_str(),
-            w.sync_status.as_str(),
-            w.sync_error.as_str(),
-        ]);
-        p.sort_unstable();
-        p.dedup();
-        p
+        deal_mapping::deal_properties(self.mapping(), self.ctx.properties())
     }
 
     /// The whole flow for one deal.
@@ -212,8 +162,8 @@ impl DealHandler {
                 .await
         };
         Ok(tokio::try_join!(
-            read(ObjectType::Companies, company_ids, SYNC_COMPANY_PROPERTIES),
-            read(ObjectType::Contacts, contact_ids, SYNC_CONTACT_PROPERTIES),
+            read(ObjectType::Companies, company_ids, COMPANY_PROPERTIES),
+            read(ObjectType::Contacts, contact_ids, CONTACT_PROPERTIES),
         )?)
     }
 
