@@ -208,3 +208,112 @@ pub fn processor_row() -> Vec<Cell> {
         cell(6, 6, metric("External APIs - Latency (ms)", "p99", latency)),
     ]
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::cfn::dashboard::MetricLine;
+
+    /// `(metric name, dimension names)` exactly as the processor emits them (metrics.rs, shadow/metrics.rs).
+    fn emitted(name: &str) -> Option<Vec<&'static str>> {
+        match name {
+            "ApiCalls" | "ApiErrors" | "ApiLatency" => Some(vec!["Api"]),
+            "ShadowWrites" => Some(vec!["Operation"]),
+            "ShadowRecords" | "ShadowStoreErrors" => Some(vec![]),
+            _ => None,
+        }
+    }
+
+    fn lines(cells: &[Cell]) -> Vec<&MetricLine> {
+        cells
+            .iter()
+            .flat_map(|c| match &c.body {
+                WidgetBody::Metric(m) => m.metrics.iter().collect::<Vec<_>>(),
+                _ => vec![],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_metric_line_matches_what_the_processor_emits() {
+        let rows = [migration_row(), processor_row()];
+        for row in &rows {
+            assert_eq!(row.iter().map(|c| c.width).sum::<u32>(), 24, "row fills the grid");
+            for l in lines(row) {
+                match l {
+                    MetricLine::Metric {
+                        namespace,
+                        name,
+                        dimensions,
+                        ..
+                    } => {
+                        assert_eq!(namespace, NS);
+                        let dims: Vec<&str> = dimensions.iter().map(|(k, _)| k.as_str()).collect();
+                        assert_eq!(Some(dims), emitted(name), "{name}");
+                        for (k, v) in dimensions {
+                            match k.as_str() {
+                                "Api" => assert!(APIS.contains(&v.as_str())),
+                                "Operation" => assert!(SHADOW_OPERATIONS.contains(&v.as_str())),
+                                other => panic!("unexpected dimension {other}"),
+                            }
+                        }
+                    }
+                    MetricLine::Expression { expression, .. } => {
+                        if expression.contains("SEARCH") {
+                            let metric = expression.split('"').nth(1).unwrap();
+                            assert!(OUTCOMES.contains(&metric) || FAILURES.contains(&metric), "{metric}");
+                            assert!(expression.contains(&format!("{{{NS},EventType}}")));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn outcome_widgets_cover_every_outcome_metric_once() {
+        let all: std::collections::BTreeSet<&str> = OUTCOMES.iter().chain(FAILURES.iter()).copied().collect();
+        assert_eq!(all.len(), 8);
+        // The processor's OUTCOME_METRICS, in its order.
+        let processor = [
+            "Processed",
+            "Skipped",
+            "FailedTransient",
+            "FailedPermanent",
+            "FailedConfig",
+            "Unparseable",
+            "Held",
+            "Unprocessed",
+        ];
+        assert_eq!(all, processor.into_iter().collect());
+    }
+
+    #[test]
+    fn shadow_total_sums_exactly_the_partner_central_operations() {
+        let row = migration_row();
+        let widget = lines(&row[2..]);
+        let MetricLine::Expression { expression, .. } = widget[0] else {
+            panic!("first line is the sum")
+        };
+        let hidden: Vec<&str> = widget
+            .iter()
+            .filter_map(|l| match l {
+                MetricLine::Metric {
+                    dimensions, options, ..
+                } if options.visible == Some(false) => {
+                    assert!(expression.contains(&format!("FILL({}, 0)", options.id.as_deref().unwrap())));
+                    Some(dimensions[0].1.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        let pc: Vec<&str> = SHADOW_OPERATIONS
+            .iter()
+            .copied()
+            .filter(|o| o.starts_with("PartnerCentral:"))
+            .collect();
+        assert_eq!(hidden, pc);
+        assert_eq!(expression.matches("FILL(").count(), pc.len());
+    }
+}
