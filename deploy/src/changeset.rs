@@ -16,7 +16,7 @@ mod state;
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::types::ChangeSetType;
@@ -81,6 +81,22 @@ pub struct Waits {
     pub poll: Duration,
     /// Give up after this long (per wait).
     pub timeout: Duration,
+}
+
+impl Waits {
+    /// Sleeps one poll interval, or fails with [`DeployError::Timeout`] (naming `what` of `stack`) when the wait
+    /// that began at `started` has run longer than the timeout.
+    pub(crate) async fn pause(&self, started: Instant, stack: &str, what: &'static str) -> Result<(), DeployError> {
+        if started.elapsed() > self.timeout {
+            return Err(DeployError::Timeout {
+                stack: stack.to_owned(),
+                what,
+                seconds: self.timeout.as_secs(),
+            });
+        }
+        tokio::time::sleep(self.poll).await;
+        Ok(())
+    }
 }
 
 /// How a stack deploy ended.

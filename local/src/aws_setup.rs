@@ -177,9 +177,14 @@ pub async fn put_secret(sdk: &SdkConfig, name: &str, value: &str) -> Result<Stri
     })
 }
 
+/// An S3 client with path-style addressing, as a local endpoint needs.
+fn s3_client(sdk: &SdkConfig) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(sdk).force_path_style(true).build())
+}
+
 /// Creates S3 bucket `name` (path-style addressing, as a local endpoint needs).
 pub async fn create_bucket(sdk: &SdkConfig, name: &str) -> Result<(), SetupError> {
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(sdk).force_path_style(true).build());
+    let s3 = s3_client(sdk);
     s3.create_bucket()
         .bucket(name)
         .send()
@@ -190,7 +195,7 @@ pub async fn create_bucket(sdk: &SdkConfig, name: &str) -> Result<(), SetupError
 
 /// Keys of the objects under `prefix` in bucket `name` (first 1000, sorted).
 pub async fn list_keys(sdk: &SdkConfig, name: &str, prefix: &str) -> Result<Vec<String>, SetupError> {
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(sdk).force_path_style(true).build());
+    let s3 = s3_client(sdk);
     let out = s3
         .list_objects_v2()
         .bucket(name)

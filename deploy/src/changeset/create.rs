@@ -21,24 +21,29 @@ fn template(req: &StackRequest) -> (Option<String>, Option<String>) {
     }
 }
 
-/// The request's parameter values (`None` when there are none, so nothing is sent).
-fn parameters(req: &StackRequest) -> Option<Vec<Parameter>> {
-    let list: Vec<Parameter> = req
-        .parameters
-        .iter()
-        .map(|(k, v)| Parameter::builder().parameter_key(k).parameter_value(v).build())
-        .collect();
+/// `list`, or `None` when it is empty (so nothing is sent).
+fn non_empty<T>(list: Vec<T>) -> Option<Vec<T>> {
     (!list.is_empty()).then_some(list)
 }
 
-/// The request's stack tags (`None` when there are none).
+/// The request's parameter values.
+fn parameters(req: &StackRequest) -> Option<Vec<Parameter>> {
+    non_empty(
+        req.parameters
+            .iter()
+            .map(|(k, v)| Parameter::builder().parameter_key(k).parameter_value(v).build())
+            .collect(),
+    )
+}
+
+/// The request's stack tags.
 fn tags(req: &StackRequest) -> Option<Vec<Tag>> {
-    let list: Vec<Tag> = req
-        .tags
-        .iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect();
-    (!list.is_empty()).then_some(list)
+    non_empty(
+        req.tags
+            .iter()
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect(),
+    )
 }
 
 /// Creates the change set of `req`; its id (or name), or the SDK's error message (the caller decides whether it

@@ -98,14 +98,7 @@ pub(super) async fn wait_for_change_set(
             ChangeSetStatus::Failed => return Ok(Computed::Failed(reason)),
             _ => {}
         }
-        if started.elapsed() > waits.timeout {
-            return Err(DeployError::Timeout {
-                stack: stack.to_owned(),
-                what: "the change set",
-                seconds: waits.timeout.as_secs(),
-            });
-        }
-        tokio::time::sleep(waits.poll).await;
+        waits.pause(started, stack, "the change set").await?;
     }
 }
 

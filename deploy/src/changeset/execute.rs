@@ -105,14 +105,7 @@ pub(super) async fn follow(
                 failures,
             });
         }
-        if started.elapsed() > waits.timeout {
-            return Err(DeployError::Timeout {
-                stack: stack.to_owned(),
-                what: "the stack operation",
-                seconds: waits.timeout.as_secs(),
-            });
-        }
-        tokio::time::sleep(waits.poll).await;
+        waits.pause(started, stack, "the stack operation").await?;
     }
 }
 

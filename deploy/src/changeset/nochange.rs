@@ -2,12 +2,10 @@
 //! submitted, same parameter values) or from CloudFormation's "nothing to change" reasons, and reported as
 //! [`Outcome::NoChanges`] with the stack's outputs.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::types::TemplateStage;
 
-use super::state::stack_outputs;
+use super::state::{describe_stack, key_values, stack_outputs};
 use super::{Outcome, StackRequest, StackResult, TemplateSource};
 use crate::error::{DeployError, SdkResultExt};
 
@@ -33,26 +31,9 @@ pub(super) async fn unchanged(cfn: &Client, req: &StackRequest) -> Result<bool, 
     if deployed.template_body() != Some(body.as_str()) {
         return Ok(false);
     }
-    let out = cfn
-        .describe_stacks()
-        .stack_name(stack)
-        .send()
-        .await
-        .cfn("DescribeStacks", stack)?;
-    let current: BTreeMap<String, String> = out
-        .stacks()
-        .first()
-        .map(|s| {
-            s.parameters()
-                .iter()
-                .filter_map(|p| {
-                    Some((
-                        p.parameter_key()?.to_owned(),
-                        p.parameter_value().unwrap_or_default().to_owned(),
-                    ))
-                })
-                .collect()
-        })
+    let current = describe_stack(cfn, stack)
+        .await?
+        .map(|s| key_values(s.parameters(), |p| (p.parameter_key(), p.parameter_value())))
         .unwrap_or_default();
     let mut wanted = req.defaults.clone();
     wanted.extend(req.parameters.clone());

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::types::ChangeSetType;
+use aws_sdk_cloudformation::types::{ChangeSetType, Stack};
 
 use crate::error::{DeployError, SdkResultExt, sdk_message};
 
@@ -32,28 +32,36 @@ pub(super) async fn stack_status(cfn: &Client, stack: &str) -> Result<Option<(St
     }
 }
 
-/// The outputs of an existing stack.
-pub async fn stack_outputs(cfn: &Client, stack: &str) -> Result<BTreeMap<String, String>, DeployError> {
+/// The description of an existing stack (`None` when the response lists none).
+pub(super) async fn describe_stack(cfn: &Client, stack: &str) -> Result<Option<Stack>, DeployError> {
     let out = cfn
         .describe_stacks()
         .stack_name(stack)
         .send()
         .await
         .cfn("DescribeStacks", stack)?;
-    Ok(out
-        .stacks()
-        .first()
-        .map(|s| {
-            s.outputs()
-                .iter()
-                .filter_map(|o| {
-                    Some((
-                        o.output_key()?.to_owned(),
-                        o.output_value().unwrap_or_default().to_owned(),
-                    ))
-                })
-                .collect()
+    Ok(out.stacks().first().cloned())
+}
+
+/// Key -> value of items that have a key (a missing value is empty).
+pub(super) fn key_values<'a, T>(
+    items: &'a [T],
+    kv: impl Fn(&'a T) -> (Option<&'a str>, Option<&'a str>),
+) -> BTreeMap<String, String> {
+    items
+        .iter()
+        .filter_map(|item| {
+            let (key, value) = kv(item);
+            Some((key?.to_owned(), value.unwrap_or_default().to_owned()))
         })
+        .collect()
+}
+
+/// The outputs of an existing stack.
+pub async fn stack_outputs(cfn: &Client, stack: &str) -> Result<BTreeMap<String, String>, DeployError> {
+    Ok(describe_stack(cfn, stack)
+        .await?
+        .map(|s| key_values(s.outputs(), |o| (o.output_key(), o.output_value())))
         .unwrap_or_default())
 }
 
