@@ -6,10 +6,15 @@
 
 mod support;
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use support::{Env, create_opportunities, env, link, patch, seed_deal, unpaced};
-use sync_ops::reconcile::report::{FieldDrift, Finding, LinkProblem};
+use sync_ops::OpsError;
+use sync_ops::quota::{PC_READS_PER_SECOND, Pacer};
+use sync_ops::reconcile::report::{FieldDrift, Finding, LinkProblem, Report};
+use sync_ops::reconcile::source::Pacers;
 use sync_ops::reconcile::{self, Depth, Options};
 
 fn options(depth: Depth) -> Options {
@@ -26,8 +31,41 @@ fn ids(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| (*s).to_owned()).collect()
 }
 
+/// Unpaced HubSpot requests; Partner Central reads at `rate` per second (0 = unpaced) within `budget`.
+fn pc_paced(rate: f64, budget: Option<u64>) -> Pacers {
+    let mut pacers = unpaced();
+    pacers.partner_central = Arc::new(Pacer::new("Partner Central reads", rate, budget));
+    pacers
+}
+
+/// One reconciliation of the env's servers at `depth`, progress lines dropped.
+async fn run(env: &Env, pacers: &Pacers, depth: Depth) -> Result<Report, OpsError> {
+    reconcile::run(
+        &env.hs_client,
+        &env.pc_client,
+        &env.settings,
+        pacers,
+        &options(depth),
+        &mut |_| {},
+    )
+    .await
+}
+
+/// In-scope deals `ids` (named by `name`) at `qualifiedtobuy`, each with an opportunity and linked to it; returns
+/// the opportunity ids by deal.
+async fn seed_linked(env: &Env, ids: &[String], name: impl Fn(&str) -> String) -> BTreeMap<String, String> {
+    for id in ids {
+        seed_deal(env, id, &name(id), "qualifiedtobuy");
+    }
+    let opps = create_opportunities(env, ids, "hs").await;
+    for (d, o) in &opps {
+        link(env, d, o).await;
+    }
+    opps
+}
+
 /// One deal per finding kind (plus one in sync); returns the opportunity ids by deal.
-async fn seed_every_kind(env: &Env) -> std::collections::BTreeMap<String, String> {
+async fn seed_every_kind(env: &Env) -> BTreeMap<String, String> {
     for id in ["1001", "1002", "1003", "1004", "1005", "1006", "1007", "1008", "1009"] {
         seed_deal(env, id, &format!("Data platform {id} #AWS"), "qualifiedtobuy");
     }
@@ -186,16 +224,7 @@ async fn summary_depth_needs_no_get_and_sees_summary_fields() {
     let env = env().await;
     let opps = seed_every_kind(&env).await;
     env.pc.clear_log();
-    let report = reconcile::run(
-        &env.hs_client,
-        &env.pc_client,
-        &env.settings,
-        &unpaced(),
-        &options(Depth::Summary),
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
+    let report = run(&env, &unpaced(), Depth::Summary).await.unwrap();
     assert_eq!(env.pc.count("GetOpportunity"), 0);
     assert_eq!(report.stats.partner_central_reads, 1);
     let drift: Vec<&Finding> = report.findings.iter().filter(|f| f.kind() == "drift").collect();
@@ -219,21 +248,10 @@ async fn summary_depth_needs_no_get_and_sees_summary_fields() {
 #[tokio::test]
 async fn review_status_marks_locked_fields_not_editable() {
     let env = env().await;
-    seed_deal(&env, "1", "Locked #AWS", "qualifiedtobuy");
-    let opps = create_opportunities(&env, &ids(&["1"]), "hs").await;
-    link(&env, "1", &opps["1"]).await;
+    let opps = seed_linked(&env, &ids(&["1"]), |_| "Locked #AWS".to_owned()).await;
     patch(&env, "1", &[("dealstage", "presentationscheduled")]).await;
     assert!(env.pc.set_review_status(&opps["1"], "Submitted"));
-    let report = reconcile::run(
-        &env.hs_client,
-        &env.pc_client,
-        &env.settings,
-        &unpaced(),
-        &options(Depth::Full),
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
+    let report = run(&env, &unpaced(), Depth::Full).await.unwrap();
     let Finding::Drift {
         review_status, fields, ..
     } = &report.findings[0]
@@ -247,26 +265,10 @@ async fn review_status_marks_locked_fields_not_editable() {
 #[tokio::test]
 async fn budget_stops_before_exceeding_the_daily_reads() {
     let env = env().await;
-    for id in ["1", "2", "3"] {
-        seed_deal(&env, id, &format!("D{id} #AWS"), "qualifiedtobuy");
-    }
-    let opps = create_opportunities(&env, &ids(&["1", "2", "3"]), "hs").await;
-    for (d, o) in &opps {
-        link(&env, d, o).await;
-    }
+    seed_linked(&env, &ids(&["1", "2", "3"]), |id| format!("D{id} #AWS")).await;
     env.pc.clear_log();
-    let mut pacers = unpaced();
-    pacers.partner_central = std::sync::Arc::new(sync_ops::quota::Pacer::new("Partner Central reads", 0.0, Some(3)));
-    let err = reconcile::run(
-        &env.hs_client,
-        &env.pc_client,
-        &env.settings,
-        &pacers,
-        &options(Depth::Full),
-        &mut |_| {},
-    )
-    .await
-    .unwrap_err();
+    let pacers = pc_paced(0.0, Some(3));
+    let err = run(&env, &pacers, Depth::Full).await.unwrap_err();
     assert!(err.to_string().contains("budget is 3"), "{err}");
     assert_eq!(env.pc.count("GetOpportunity"), 0, "refused before any Get");
 }
@@ -276,14 +278,8 @@ async fn thousand_deals_run_time_and_reads() {
     let env = env().await;
     let n = 1000;
     let all: Vec<String> = (1..=n).map(|i| (10_000 + i).to_string()).collect();
-    for id in &all {
-        seed_deal(&env, id, &format!("Deal {id} #AWS"), "qualifiedtobuy");
-    }
     let t = Instant::now();
-    let opps = create_opportunities(&env, &all, "hs").await;
-    for (d, o) in &opps {
-        link(&env, d, o).await;
-    }
+    seed_linked(&env, &all, |id| format!("Deal {id} #AWS")).await;
     eprintln!(
         "seeded {n} deals and opportunities in {:.1} s",
         t.elapsed().as_secs_f64()
@@ -296,19 +292,9 @@ async fn thousand_deals_run_time_and_reads() {
     env.hubspot.clear_requests();
 
     // Test-only high read rate (1,000/s) so the run is quick; the time at the real quota is computed.
-    let mut pacers = unpaced();
-    pacers.partner_central = std::sync::Arc::new(sync_ops::quota::Pacer::new("Partner Central reads", 1000.0, None));
+    let pacers = pc_paced(1000.0, None);
     let started = Instant::now();
-    let report = reconcile::run(
-        &env.hs_client,
-        &env.pc_client,
-        &env.settings,
-        &pacers,
-        &options(Depth::Full),
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
+    let report = run(&env, &pacers, Depth::Full).await.unwrap();
     let elapsed = started.elapsed().as_secs_f64();
     let s = &report.summary;
     assert_eq!((s.deals_in_scope, s.in_sync, s.drift), (1000, 990, 10));
@@ -330,16 +316,7 @@ async fn thousand_deals_run_time_and_reads() {
 
     env.pc.clear_log();
     let started = Instant::now();
-    let summary = reconcile::run(
-        &env.hs_client,
-        &env.pc_client,
-        &env.settings,
-        &unpaced(),
-        &options(Depth::Summary),
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
+    let summary = run(&env, &unpaced(), Depth::Summary).await.unwrap();
     assert_eq!(summary.summary.drift, 10);
     assert_eq!(env.pc.reads(), 10);
     eprintln!(
@@ -359,11 +336,7 @@ async fn link_unlinked_writes_the_single_candidate_and_the_next_run_is_clean() {
     let opps = create_opportunities(&env, &ids(&["1", "2"]), "legacy").await;
     create_opportunities(&env, &ids(&["2"]), "again").await;
     let pacers = unpaced();
-    let opts = options(Depth::Full);
-    let (mut q1, mut q2) = (|_: String| {}, |_: String| {});
-    let before = reconcile::run(&env.hs_client, &env.pc_client, &env.settings, &pacers, &opts, &mut q1)
-        .await
-        .unwrap();
+    let before = run(&env, &pacers, Depth::Full).await.unwrap();
     assert_eq!(before.summary.link_mismatch, 2);
     let linked = reconcile::link_unlinked(
         &env.hs_client,
@@ -377,9 +350,7 @@ async fn link_unlinked_writes_the_single_candidate_and_the_next_run_is_clean() {
     assert_eq!(linked, [("1".to_owned(), opps["1"].clone())]);
     let deal = env.hubspot.object(hubspot_server::ObjectType::Deals, "1").unwrap();
     assert_eq!(deal.properties.get("aws_opportunity_id"), Some(&opps["1"]));
-    let after = reconcile::run(&env.hs_client, &env.pc_client, &env.settings, &pacers, &opts, &mut q2)
-        .await
-        .unwrap();
+    let after = run(&env, &pacers, Depth::Full).await.unwrap();
     assert_eq!(after.summary.in_sync, 1);
     assert_eq!(after.summary.link_mismatch, 1, "deal 2 has two candidates: left alone");
 }
@@ -390,32 +361,12 @@ async fn link_unlinked_writes_the_single_candidate_and_the_next_run_is_clean() {
 async fn default_read_rate_stays_under_a_server_enforced_quota() {
     let env = env().await;
     let all: Vec<String> = (1..=25).map(|i| (500 + i).to_string()).collect();
-    for id in &all {
-        seed_deal(&env, id, &format!("Deal {id} #AWS"), "qualifiedtobuy");
-    }
-    let opps = create_opportunities(&env, &all, "hs").await;
-    for (d, o) in &opps {
-        link(&env, d, o).await;
-    }
+    seed_linked(&env, &all, |id| format!("Deal {id} #AWS")).await;
     env.pc.clear_log();
     env.pc.set_read_rate_limit(Some(10));
-    let mut pacers = unpaced();
-    pacers.partner_central = std::sync::Arc::new(sync_ops::quota::Pacer::new(
-        "Partner Central reads",
-        sync_ops::quota::PC_READS_PER_SECOND,
-        None,
-    ));
+    let pacers = pc_paced(PC_READS_PER_SECOND, None);
     let started = Instant::now();
-    let report = reconcile::run(
-        &env.hs_client,
-        &env.pc_client,
-        &env.settings,
-        &pacers,
-        &options(Depth::Full),
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
+    let report = run(&env, &pacers, Depth::Full).await.unwrap();
     let elapsed = started.elapsed().as_secs_f64();
     assert_eq!(report.summary.in_sync, 25);
     // 26 reads, each sent once (a throttled attempt would have been retried and counted twice).
@@ -427,14 +378,6 @@ async fn default_read_rate_stays_under_a_server_enforced_quota() {
 
     // The control: the same run unpaced is throttled by the server.
     env.pc.clear_log();
-    let result = reconcile::run(
-        &env.hs_client,
-        &env.pc_client,
-        &env.settings,
-        &unpaced(),
-        &options(Depth::Full),
-        &mut |_| {},
-    )
-    .await;
+    let result = run(&env, &unpaced(), Depth::Full).await;
     assert!(result.is_err() || env.pc.reads() > 26, "unpaced run was not throttled");
 }

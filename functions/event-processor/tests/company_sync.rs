@@ -14,7 +14,7 @@ mod local;
 use local::*;
 
 use aws_lambda_events::event::sqs::SqsEvent;
-use event_processor::outcome::{FailureClass, RecordStatus};
+use event_processor::outcome::RecordStatus;
 use hubspot_server::{HubSpotServer, ObjectType, ServerConfig};
 use partner_central_server::{FaultKind, PartnerCentralServer};
 use serde_json::{Value, json};
@@ -292,16 +292,7 @@ async fn transient_failure_fails_the_record_after_every_deal_was_tried() {
     // Both attempts of the first UpdateOpportunity throttle; the second deal's update goes through.
     env.pc.inject_fault_for("UpdateOpportunity", FaultKind::Throttling, 2);
     let status = run(&env, &company_change("c-throttle")).await;
-    assert!(
-        matches!(
-            status,
-            RecordStatus::Failed {
-                class: FailureClass::Transient,
-                ..
-            }
-        ),
-        "{status:?}"
-    );
+    assert_transient(&status);
     let names: Vec<Value> = [ALPHA, BETA]
         .iter()
         .map(|d| opportunity_of(&env, d)["Customer"]["Account"]["CompanyName"].clone())

@@ -11,7 +11,7 @@ mod local;
 use local::*;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use event_processor::outcome::{FailureClass, RecordStatus};
+use event_processor::outcome::RecordStatus;
 use hubspot_server::{Fault, FaultRule, HubSpotServer, ObjectType, ServerConfig};
 use partner_central_server::{FaultKind, PartnerCentralServer};
 use serde_json::json;
@@ -194,16 +194,7 @@ async fn write_back_failure_then_retry_creates_one_opportunity() {
     env.hubspot
         .inject(FaultRule::next(20, Fault::status(503)).method("PATCH"));
     let status = run(&env, &deal_event("m-1", None, None)).await;
-    assert!(
-        matches!(
-            status,
-            RecordStatus::Failed {
-                class: FailureClass::Transient,
-                ..
-            }
-        ),
-        "{status:?}"
-    );
+    assert_transient(&status);
     assert_eq!(env.pc.opportunity_count(), 1);
     assert_eq!(prop(&env, "aws_opportunity_id"), None);
     env.hubspot.clear_faults();

@@ -11,7 +11,7 @@ mod local;
 use local::*;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use event_processor::outcome::{FailureClass, RecordStatus};
+use event_processor::outcome::RecordStatus;
 use hubspot_server::{HubSpotServer, ObjectType, ServerConfig};
 use partner_central_server::{FaultKind, PartnerCentralServer};
 use serde_json::{Value, json};
@@ -104,16 +104,7 @@ async fn solutions_are_associated_after_the_write_back_and_completed_by_the_next
     env.pc
         .inject_fault_for("AssociateOpportunity", FaultKind::Unavailable, 2);
     let status = run(&env, &creation("m-1")).await;
-    assert!(
-        matches!(
-            status,
-            RecordStatus::Failed {
-                class: FailureClass::Transient,
-                ..
-            }
-        ),
-        "{status:?}"
-    );
+    assert_transient(&status);
     let id = deal_prop(&env, DEAL, "aws_opportunity_id").expect("the write-back came before the association");
     assert!(solutions_of(&env, &id).is_empty());
 

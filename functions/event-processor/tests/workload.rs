@@ -43,6 +43,16 @@ struct Calls {
     hs_writes: usize,
 }
 
+/// `Calls` from (PC reads, PC writes, HubSpot reads, HubSpot writes).
+const fn calls(pc_reads: usize, pc_writes: usize, hs_reads: usize, hs_writes: usize) -> Calls {
+    Calls {
+        pc_reads,
+        pc_writes,
+        hs_reads,
+        hs_writes,
+    }
+}
+
 impl Calls {
     fn of(env: &Env) -> Self {
         let (hs_reads, hs_writes) = hubspot_calls(env);
@@ -114,6 +124,41 @@ async fn run_all(env: &Env, records: Vec<SqsMessage>) -> Vec<RecordStatus> {
     out
 }
 
+/// A property change of deal `i` (event id `{tag}-{i}`).
+fn deal_change(i: usize, tag: &str, property: &str, value: &str) -> SqsMessage {
+    record(
+        "deal",
+        &deal_id(i),
+        &format!("{tag}-{i}"),
+        Some((property, value)),
+        None,
+    )
+}
+
+/// Runs echoes of the sync's own `property` write on `deals`; every one must be skipped as an echo.
+async fn run_echoes(env: &Env, deals: std::ops::Range<usize>, tag: &str, property: &str, value: &str) {
+    let statuses = run_all(env, deals.map(|i| deal_change(i, tag, property, value)).collect()).await;
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == RecordStatus::Skipped { reason: "echo".into() })
+    );
+}
+
+/// Deal `i`'s status is `processed(result)` when in scope, skipped `not_in_scope` otherwise.
+fn assert_scoped(statuses: &[RecordStatus], result: &'static str) {
+    for (i, s) in statuses.iter().enumerate() {
+        let want = if in_scope(i) {
+            processed(result)
+        } else {
+            RecordStatus::Skipped {
+                reason: "not_in_scope".into(),
+            }
+        };
+        assert_eq!(*s, want, "deal {i}");
+    }
+}
+
 fn set_deal(env: &Env, i: usize, property: &'static str, value: &str) {
     let d = deal_id(i);
     let mut current = env.hubspot.object(ObjectType::Deals, &d).unwrap().properties;
@@ -129,12 +174,12 @@ async fn scripted_workload_of_100_events_over_20_deals() {
     let mut events = 0;
     let mut phase = |name: &'static str, env: &Env, before: Calls, n: usize, min: Calls| {
         let now = Calls::of(env);
-        let used = Calls {
-            pc_reads: now.pc_reads - before.pc_reads,
-            pc_writes: now.pc_writes - before.pc_writes,
-            hs_reads: now.hs_reads - before.hs_reads,
-            hs_writes: now.hs_writes - before.hs_writes,
-        };
+        let used = calls(
+            now.pc_reads - before.pc_reads,
+            now.pc_writes - before.pc_writes,
+            now.hs_reads - before.hs_reads,
+            now.hs_writes - before.hs_writes,
+        );
         events += n;
         phases.push((name, used, min, n));
         now
@@ -150,80 +195,25 @@ async fn scripted_workload_of_100_events_over_20_deals() {
             .collect(),
     )
     .await;
-    for (i, s) in statuses.iter().enumerate() {
-        let want = if in_scope(i) {
-            processed("created")
-        } else {
-            RecordStatus::Skipped {
-                reason: "not_in_scope".into(),
-            }
-        };
-        assert_eq!(*s, want, "deal {i}");
-    }
+    assert_scoped(&statuses, "created");
     // Minimum: 1 CreateOpportunity per in-scope deal, 1 HubSpot read per event, 1 link write-back per create.
-    let min = Calls {
-        pc_reads: 0,
-        pc_writes: n_scoped,
-        hs_reads: DEALS,
-        hs_writes: n_scoped,
-    };
+    let min = calls(0, n_scoped, DEALS, n_scoped);
     let before = phase("A creations", &env, before, DEALS, min);
 
     // B: echoes of the link write-back.
-    let statuses = run_all(
-        &env,
-        (0..DEALS)
-            .map(|i| {
-                record(
-                    "deal",
-                    &deal_id(i),
-                    &format!("echo-id-{i}"),
-                    Some(("aws_opportunity_id", "O1")),
-                    None,
-                )
-            })
-            .collect(),
-    )
-    .await;
-    assert!(
-        statuses
-            .iter()
-            .all(|s| *s == RecordStatus::Skipped { reason: "echo".into() })
-    );
+    run_echoes(&env, 0..DEALS, "echo-id", "aws_opportunity_id", "O1").await;
     let before = phase("B echoes (link)", &env, before, DEALS, Calls::default());
 
     // C: a real amount change on every deal.
     for i in 0..DEALS {
         set_deal(&env, i, "amount", &format!("{}", 200_000 + i * 1000));
     }
-    let amount = |i: usize| {
-        record(
-            "deal",
-            &deal_id(i),
-            &format!("amount-{i}"),
-            Some(("amount", "changed")),
-            None,
-        )
-    };
+    let amount = |i: usize| deal_change(i, "amount", "amount", "changed");
     let statuses = run_all(&env, (0..DEALS).map(amount).collect()).await;
-    for (i, s) in statuses.iter().enumerate() {
-        let want = if in_scope(i) {
-            processed("updated")
-        } else {
-            RecordStatus::Skipped {
-                reason: "not_in_scope".into(),
-            }
-        };
-        assert_eq!(*s, want, "deal {i}");
-    }
+    assert_scoped(&statuses, "updated");
     // Minimum: Get + Update per in-scope deal (UpdateOpportunity needs the current LastModifiedDate), 1 HubSpot
     // read per event, no HubSpot write required.
-    let min = Calls {
-        pc_reads: n_scoped,
-        pc_writes: n_scoped,
-        hs_reads: DEALS,
-        hs_writes: 0,
-    };
+    let min = calls(n_scoped, n_scoped, DEALS, 0);
     let before = phase("C amount changes", &env, before, DEALS, min);
 
     // D: redeliveries of C for deals 0..10 (same messages, second receive).
@@ -274,12 +264,7 @@ async fn scripted_workload_of_100_events_over_20_deals() {
     )
     .await;
     assert!(statuses.iter().all(|s| *s == processed("updated")), "{statuses:?}");
-    let min = Calls {
-        pc_reads: n_scoped,
-        pc_writes: n_scoped,
-        hs_reads: 4,
-        hs_writes: 0,
-    };
+    let min = calls(n_scoped, n_scoped, 4, 0);
     let before = phase("E company changes", &env, before, 4, min);
     for i in &scoped {
         let stored = opportunity_of(&env, &deal_id(*i));
@@ -309,18 +294,7 @@ async fn scripted_workload_of_100_events_over_20_deals() {
     }
     let statuses = run_all(&env, (0..6).map(|i| note_record(&format!("{}", 901 + i))).collect()).await;
     assert!(statuses.iter().all(|s| *s == processed("updated")), "{statuses:?}");
-    let before = phase(
-        "F notes",
-        &env,
-        before,
-        6,
-        Calls {
-            pc_reads: 6,
-            pc_writes: 6,
-            hs_reads: 6,
-            hs_writes: 0,
-        },
-    );
+    let before = phase("F notes", &env, before, 6, calls(6, 6, 6, 0));
     assert_eq!(
         opportunity_of(&env, &deal_id(3))["LifeCycle"]["NextSteps"],
         "Workshop 3 booked"
@@ -333,53 +307,15 @@ async fn scripted_workload_of_100_events_over_20_deals() {
     let statuses = run_all(
         &env,
         (8..18)
-            .map(|i| {
-                record(
-                    "deal",
-                    &deal_id(i),
-                    &format!("stage-{i}"),
-                    Some(("dealstage", "contractsent")),
-                    None,
-                )
-            })
+            .map(|i| deal_change(i, "stage", "dealstage", "contractsent"))
             .collect(),
     )
     .await;
     assert!(statuses.iter().all(|s| *s == processed("updated")), "{statuses:?}");
-    let before = phase(
-        "G stage changes",
-        &env,
-        before,
-        10,
-        Calls {
-            pc_reads: 10,
-            pc_writes: 10,
-            hs_reads: 10,
-            hs_writes: 0,
-        },
-    );
+    let before = phase("G stage changes", &env, before, 10, calls(10, 10, 10, 0));
 
     // H: echoes of the last-sync stamps.
-    let statuses = run_all(
-        &env,
-        (0..10)
-            .map(|i| {
-                record(
-                    "deal",
-                    &deal_id(i),
-                    &format!("echo-sync-{i}"),
-                    Some(("aws_last_sync", "x")),
-                    None,
-                )
-            })
-            .collect(),
-    )
-    .await;
-    assert!(
-        statuses
-            .iter()
-            .all(|s| *s == RecordStatus::Skipped { reason: "echo".into() })
-    );
+    run_echoes(&env, 0..10, "echo-sync", "aws_last_sync", "x").await;
     phase("H echoes (last sync)", &env, before, 10, Calls::default());
 
     assert_eq!(events, 100);
@@ -430,47 +366,17 @@ async fn scripted_workload_of_100_events_over_20_deals() {
     let expected = [
         // A: adopt check (ListOpportunities) per create; deal + company + contacts per in-scope deal, the deal
         // alone for the 2 out of scope.
-        Calls {
-            pc_reads: 18,
-            pc_writes: 18,
-            hs_reads: 18 * 3 + 2,
-            hs_writes: 18,
-        },
+        calls(18, 18, 18 * 3 + 2, 18),
         Calls::default(),
         // C: the deal alone (amount feeds no account field); one write-back (last sync) per update.
-        Calls {
-            pc_reads: 18,
-            pc_writes: 18,
-            hs_reads: 20,
-            hs_writes: 18,
-        },
+        calls(18, 18, 20, 18),
         // D: the redelivery cannot know nothing changed without reading: deal + GetOpportunity, no write.
-        Calls {
-            pc_reads: 10,
-            pc_writes: 0,
-            hs_reads: 10,
-            hs_writes: 0,
-        },
+        calls(10, 0, 10, 0),
         // E: company read + one batch read of its deals per company.
-        Calls {
-            pc_reads: 18,
-            pc_writes: 18,
-            hs_reads: 8,
-            hs_writes: 0,
-        },
+        calls(18, 18, 8, 0),
         // F: note read + deal batch read per note.
-        Calls {
-            pc_reads: 6,
-            pc_writes: 6,
-            hs_reads: 12,
-            hs_writes: 0,
-        },
-        Calls {
-            pc_reads: 10,
-            pc_writes: 10,
-            hs_reads: 10,
-            hs_writes: 10,
-        },
+        calls(6, 6, 12, 0),
+        calls(10, 10, 10, 10),
         Calls::default(),
     ];
     assert_eq!(used, expected);

@@ -151,6 +151,21 @@ pub fn processed(action: &'static str) -> RecordStatus {
     }
 }
 
+/// Asserts the record failed as transient (retried by SQS).
+#[track_caller]
+pub fn assert_transient(status: &RecordStatus) {
+    assert!(
+        matches!(
+            status,
+            RecordStatus::Failed {
+                class: event_processor::outcome::FailureClass::Transient,
+                ..
+            }
+        ),
+        "{status:?}"
+    );
+}
+
 pub fn deal_prop(env: &Env, deal: &str, name: &str) -> Option<String> {
     env.hubspot
         .object(ObjectType::Deals, deal)
