@@ -95,44 +95,63 @@ pub fn contacts_digest(contacts: &[Contact]) -> String {
     format!("{} contact(s) #{}", contacts.len(), &digest[..12])
 }
 
+/// `match $f` over the fields a ListOpportunities summary carries ([`in_summary`]), rendered the same way from a
+/// full record or a summary (both have the same member names), then the `$rest` arms.
+macro_rules! render_summary_fields {
+    ($f:expr, $record:expr, { $($rest:tt)* }) => {{
+        let record = $record;
+        let account = record.customer.as_ref().and_then(|c| c.account.as_ref());
+        let address = account.and_then(|a| a.address.as_ref());
+        let lc = record.life_cycle.as_ref();
+        let p = record.project.as_ref();
+        match $f {
+            F::PartnerOpportunityIdentifier => record.partner_opportunity_identifier.clone(),
+            F::OpportunityType => record.opportunity_type.as_ref().map(|v| v.as_str().to_owned()),
+            F::CompanyName => account.map(|a| a.company_name.clone()),
+            F::Industry => account.and_then(|a| industry(a.industry.as_ref().map(|i| i.as_str()), &a.other_industry)),
+            F::WebsiteUrl => account.and_then(|a| a.website_url.clone()),
+            F::AddressCity => address.and_then(|a| a.city.clone()),
+            F::AddressPostalCode => address.and_then(|a| a.postal_code.clone()),
+            F::AddressStateOrRegion => address.and_then(|a| a.state_or_region.clone()),
+            F::AddressCountryCode => address.and_then(|a| a.country_code.as_ref().map(|c| c.as_str().to_owned())),
+            F::Stage => lc.and_then(|l| l.stage.as_ref().map(|s| s.as_str().to_owned())),
+            F::ClosedLostReason => lc.and_then(|l| l.closed_lost_reason.as_ref().map(|s| s.as_str().to_owned())),
+            F::TargetCloseDate => lc.and_then(|l| l.target_close_date.clone()),
+            F::NextSteps => lc.and_then(|l| l.next_steps.clone()),
+            F::DeliveryModels => {
+                p.and_then(|p| p.delivery_models.as_ref().map(|v| join(v, |d| d.as_str().to_owned())))
+            }
+            F::ExpectedCustomerSpend => p.and_then(|p| p.expected_customer_spend.as_ref().map(|v| join(v, spend))),
+            $($rest)*
+        }
+    }};
+}
+
 /// The value of `f` in a full record (`None` = absent).
 pub fn value(f: OwnedField, o: &OpportunityFields) -> Option<String> {
-    let account = o.customer.as_ref().and_then(|c| c.account.as_ref());
-    let address = account.and_then(|a| a.address.as_ref());
-    let lc = o.life_cycle.as_ref();
+    let address = o
+        .customer
+        .as_ref()
+        .and_then(|c| c.account.as_ref())
+        .and_then(|a| a.address.as_ref());
     let p = o.project.as_ref();
-    match f {
-        F::PartnerOpportunityIdentifier => o.partner_opportunity_identifier.clone(),
+    render_summary_fields!(f, o, {
         F::PrimaryNeedsFromAws => o
             .primary_needs_from_aws
             .as_ref()
             .map(|v| join(v, |n| n.as_str().to_owned())),
         F::NationalSecurity => o.national_security.as_ref().map(|v| v.as_str().to_owned()),
-        F::OpportunityType => o.opportunity_type.as_ref().map(|v| v.as_str().to_owned()),
-        F::CompanyName => account.map(|a| a.company_name.clone()),
-        F::Industry => account.and_then(|a| industry(a.industry.as_ref().map(|i| i.as_str()), &a.other_industry)),
-        F::WebsiteUrl => account.and_then(|a| a.website_url.clone()),
-        F::AddressCity => address.and_then(|a| a.city.clone()),
-        F::AddressPostalCode => address.and_then(|a| a.postal_code.clone()),
-        F::AddressStateOrRegion => address.and_then(|a| a.state_or_region.clone()),
-        F::AddressCountryCode => address.and_then(|a| a.country_code.as_ref().map(|c| c.as_str().to_owned())),
         F::AddressStreetAddress => address.and_then(|a| a.street_address.clone()),
         F::Contacts => o
             .customer
             .as_ref()
             .and_then(|c| c.contacts.as_deref())
             .map(contacts_digest),
-        F::Stage => lc.and_then(|l| l.stage.as_ref().map(|s| s.as_str().to_owned())),
-        F::ClosedLostReason => lc.and_then(|l| l.closed_lost_reason.as_ref().map(|s| s.as_str().to_owned())),
-        F::TargetCloseDate => lc.and_then(|l| l.target_close_date.clone()),
-        F::NextSteps => lc.and_then(|l| l.next_steps.clone()),
         F::Title => p.and_then(|p| p.title.clone()),
         F::CustomerBusinessProblem => p.and_then(|p| p.customer_business_problem.clone()),
         F::CustomerUseCase => p.and_then(|p| p.customer_use_case.clone()),
-        F::DeliveryModels => p.and_then(|p| p.delivery_models.as_ref().map(|v| join(v, |d| d.as_str().to_owned()))),
         F::SalesActivities => p.and_then(|p| p.sales_activities.as_ref().map(|v| join(v, |d| d.as_str().to_owned()))),
-        F::ExpectedCustomerSpend => p.and_then(|p| p.expected_customer_spend.as_ref().map(|v| join(v, spend))),
-    }
+    })
 }
 
 fn industry(industry: Option<&str>, other: &Option<String>) -> Option<String> {
@@ -145,28 +164,7 @@ fn industry(industry: Option<&str>, other: &Option<String>) -> Option<String> {
 
 /// The value of `f` in a ListOpportunities summary; `None` also for fields the summary lacks (see [`in_summary`]).
 pub fn summary_value(f: OwnedField, s: &OpportunitySummary) -> Option<String> {
-    let account = s.customer.as_ref().and_then(|c| c.account.as_ref());
-    let address = account.and_then(|a| a.address.as_ref());
-    let lc = s.life_cycle.as_ref();
-    let p = s.project.as_ref();
-    match f {
-        F::PartnerOpportunityIdentifier => s.partner_opportunity_identifier.clone(),
-        F::OpportunityType => s.opportunity_type.as_ref().map(|v| v.as_str().to_owned()),
-        F::CompanyName => account.map(|a| a.company_name.clone()),
-        F::Industry => account.and_then(|a| industry(a.industry.as_ref().map(|i| i.as_str()), &a.other_industry)),
-        F::WebsiteUrl => account.and_then(|a| a.website_url.clone()),
-        F::AddressCity => address.and_then(|a| a.city.clone()),
-        F::AddressPostalCode => address.and_then(|a| a.postal_code.clone()),
-        F::AddressStateOrRegion => address.and_then(|a| a.state_or_region.clone()),
-        F::AddressCountryCode => address.and_then(|a| a.country_code.as_ref().map(|c| c.as_str().to_owned())),
-        F::Stage => lc.and_then(|l| l.stage.as_ref().map(|s| s.as_str().to_owned())),
-        F::ClosedLostReason => lc.and_then(|l| l.closed_lost_reason.as_ref().map(|s| s.as_str().to_owned())),
-        F::TargetCloseDate => lc.and_then(|l| l.target_close_date.clone()),
-        F::NextSteps => lc.and_then(|l| l.next_steps.clone()),
-        F::DeliveryModels => p.and_then(|p| p.delivery_models.as_ref().map(|v| join(v, |d| d.as_str().to_owned()))),
-        F::ExpectedCustomerSpend => p.and_then(|p| p.expected_customer_spend.as_ref().map(|v| join(v, spend))),
-        _ => None,
-    }
+    render_summary_fields!(f, s, { _ => None })
 }
 
 #[cfg(test)]
@@ -192,5 +190,44 @@ mod tests {
         let c = value(F::Contacts, &o).unwrap();
         assert!(c.starts_with("1 contact(s) #") && !c.contains("example"), "{c}");
         assert!(COMPARED.iter().all(|f| !name(*f).is_empty()));
+    }
+
+    #[test]
+    fn summary_fields_render_as_in_the_full_record() {
+        use partner_central::sdk::types::{AccountSummary, CustomerSummary, LifeCycleSummary};
+        let o = OpportunityFields {
+            partner_opportunity_identifier: Some("9301".into()),
+            customer: Some(
+                Customer::builder()
+                    .account(Account::builder().company_name("Acme").build().unwrap())
+                    .build(),
+            ),
+            life_cycle: Some(LifeCycle::builder().stage(Stage::Qualified).next_steps("Call").build()),
+            ..OpportunityFields::default()
+        };
+        let s = OpportunitySummary::builder()
+            .catalog("Sandbox")
+            .partner_opportunity_identifier("9301")
+            .customer(
+                CustomerSummary::builder()
+                    .account(AccountSummary::builder().company_name("Acme").build().unwrap())
+                    .build(),
+            )
+            .life_cycle(
+                LifeCycleSummary::builder()
+                    .stage(Stage::Qualified)
+                    .next_steps("Call")
+                    .build(),
+            )
+            .build()
+            .unwrap();
+        for f in COMPARED {
+            if in_summary(*f) {
+                assert_eq!(summary_value(*f, &s), value(*f, &o), "{}", name(*f));
+            } else {
+                assert_eq!(summary_value(*f, &s), None, "{}", name(*f));
+            }
+        }
+        assert_eq!(summary_value(F::NextSteps, &s).as_deref(), Some("Call"));
     }
 }
