@@ -21,40 +21,29 @@ const DEAL: &str = "9001";
 async fn env() -> Env {
     let pc = PartnerCentralServer::start().await.unwrap();
     let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
-    hubspot
-        .seed(ObjectType::Deals, DEAL, deal_props("Acme data platform #AWS"))
-        .unwrap();
-    hubspot
-        .seed(
-            ObjectType::Companies,
-            "501",
-            [
-                ("name", "Acme Corp"),
-                ("domain", "acme.example"),
-                ("industry", "COMPUTER_SOFTWARE"),
-                ("country", "United States"),
-                ("state", "WA"),
-                ("city", "Seattle"),
-                ("zip", "98101"),
-            ],
-        )
-        .unwrap();
-    hubspot
-        .seed(
-            ObjectType::Contacts,
+    seed_deal_company_contact(
+        &hubspot,
+        DEAL,
+        "Acme data platform #AWS",
+        &[
+            ("name", "Acme Corp"),
+            ("domain", "acme.example"),
+            ("industry", "COMPUTER_SOFTWARE"),
+            ("country", "United States"),
+            ("state", "WA"),
+            ("city", "Seattle"),
+            ("zip", "98101"),
+        ],
+        (
             "601",
-            [
+            &[
                 ("email", "Jane.Doe@Acme.example"),
                 ("firstname", "Jane"),
                 ("lastname", "Doe"),
                 ("jobtitle", "CTO"),
             ],
-        )
-        .unwrap();
-    hubspot.associate_primary_company(DEAL, "501").unwrap();
-    hubspot
-        .associate(ObjectType::Deals, DEAL, ObjectType::Contacts, "601")
-        .unwrap();
+        ),
+    );
     let app = local_app(&hubspot, &pc).await;
     Env { hubspot, pc, app }
 }

@@ -25,27 +25,20 @@ async fn env_with(settings: &str, extra_deal_properties: &[&str]) -> Env {
     for p in extra_deal_properties {
         hubspot.define_property(ObjectType::Deals, p);
     }
-    hubspot
-        .seed(ObjectType::Deals, DEAL, deal_props("Acme data platform #AWS"))
-        .unwrap();
-    hubspot
-        .seed(ObjectType::Companies, COMPANY, company_props("Acme Corp"))
-        .unwrap();
-    hubspot
-        .seed(
-            ObjectType::Contacts,
+    seed_deal_company_contact(
+        &hubspot,
+        DEAL,
+        "Acme data platform #AWS",
+        &company_props("Acme Corp"),
+        (
             "601",
-            [
+            &[
                 ("email", "jane.doe@acme.example"),
                 ("firstname", "Jane"),
                 ("lastname", "Doe"),
             ],
-        )
-        .unwrap();
-    hubspot.associate_primary_company(DEAL, COMPANY).unwrap();
-    hubspot
-        .associate(ObjectType::Deals, DEAL, ObjectType::Contacts, "601")
-        .unwrap();
+        ),
+    );
     for s in SOLUTIONS {
         pc.seed_solution("Sandbox", s, "Data platform", "Active", "Software Product");
     }

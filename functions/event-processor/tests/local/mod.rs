@@ -151,6 +151,27 @@ pub fn processed(action: &'static str) -> RecordStatus {
     }
 }
 
+/// Seeds deal `deal` (`deal_props(name)`) with its primary company [`COMPANY`] and one contact, associated.
+pub fn seed_deal_company_contact(
+    hubspot: &HubSpotServer,
+    deal: &str,
+    name: &str,
+    company: &[(&str, &str)],
+    contact: (&str, &[(&str, &str)]),
+) {
+    hubspot.seed(ObjectType::Deals, deal, deal_props(name)).unwrap();
+    hubspot
+        .seed(ObjectType::Companies, COMPANY, company.iter().copied())
+        .unwrap();
+    hubspot
+        .seed(ObjectType::Contacts, contact.0, contact.1.iter().copied())
+        .unwrap();
+    hubspot.associate_primary_company(deal, COMPANY).unwrap();
+    hubspot
+        .associate(ObjectType::Deals, deal, ObjectType::Contacts, contact.0)
+        .unwrap();
+}
+
 /// Asserts the record failed as transient (retried by SQS).
 #[track_caller]
 pub fn assert_transient(status: &RecordStatus) {
