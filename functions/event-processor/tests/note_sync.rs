@@ -13,54 +13,11 @@ use local::*;
 
 use aws_lambda_events::event::sqs::SqsEvent;
 use event_processor::outcome::RecordStatus;
-use hubspot_server::{HubSpotServer, ObjectType, ServerConfig};
-use partner_central_server::PartnerCentralServer;
+use hubspot_server::{HubSpotServer, ObjectType};
 use serde_json::{Value, json};
 
-/// In scope, linked.
-const ALPHA: &str = "9101";
-/// In scope, linked.
-const BETA: &str = "9102";
-/// In scope, never synced (unlinked).
-const GAMMA: &str = "9103";
-/// Out of scope (no tag), carries an opportunity id anyway.
-const DELTA: &str = "9104";
-
 async fn env(seed_more: impl FnOnce(&HubSpotServer)) -> Env {
-    let pc = PartnerCentralServer::start().await.unwrap();
-    let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
-    for (id, name) in [
-        (ALPHA, "Alpha data platform #AWS"),
-        (BETA, "Beta analytics #AWS"),
-        (GAMMA, "Gamma lake #AWS"),
-    ] {
-        hubspot.seed(ObjectType::Deals, id, deal_props(name)).unwrap();
-    }
-    let mut delta = deal_props("Delta internal deal");
-    delta.push(("aws_opportunity_id", "O1999999".into()));
-    hubspot.seed(ObjectType::Deals, DELTA, delta).unwrap();
-    hubspot
-        .seed(ObjectType::Companies, COMPANY, company_props("Acme Corp"))
-        .unwrap();
-    for deal in [ALPHA, BETA, GAMMA, DELTA] {
-        hubspot.associate_primary_company(deal, COMPANY).unwrap();
-    }
-    seed_more(&hubspot);
-    let app = local_app(&hubspot, &pc).await;
-    let env = Env { hubspot, pc, app };
-    // The deal handler creates the opportunities of the linked deals.
-    for deal in [ALPHA, BETA] {
-        let status = run(
-            &env,
-            &event(record("deal", deal, &format!("create-{deal}"), None, None)),
-        )
-        .await;
-        assert!(matches!(status, RecordStatus::Processed { .. }), "{status:?}");
-    }
-    assert_eq!(env.pc.opportunity_count(), 2);
-    env.hubspot.clear_requests();
-    env.pc.clear_log();
-    env
+    four_deals_env(seed_more).await
 }
 
 /// Creates note `id` on `deals` with `body` at `timestamp` (epoch ms).

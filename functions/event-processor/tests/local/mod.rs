@@ -15,7 +15,7 @@ use event_processor::outcome::RecordStatus;
 use event_processor::runtime::App;
 use event_processor::services::Services;
 use hubspot::{ClientConfig, HubSpotClient, RetryPolicy};
-use hubspot_server::{HubSpotServer, ObjectType};
+use hubspot_server::{HubSpotServer, ObjectType, ServerConfig};
 use partner_central::{Catalog, PartnerCentral, PartnerCentralConfig};
 use partner_central_server::PartnerCentralServer;
 use serde_json::{Value, json};
@@ -227,4 +227,55 @@ pub fn deal_notes(env: &Env, deal: &str) -> Vec<String> {
 pub fn reset_logs(env: &Env) {
     env.hubspot.clear_requests();
     env.pc.clear_log();
+}
+
+// --- The four-deal fixture of the contact and note fan-out tests -------------------------------------------------
+
+/// In scope, linked.
+pub const ALPHA: &str = "9101";
+/// In scope, linked.
+pub const BETA: &str = "9102";
+/// In scope, never synced (unlinked).
+pub const GAMMA: &str = "9103";
+/// Out of scope (no tag), carries an opportunity id anyway.
+pub const DELTA: &str = "9104";
+
+/// Four deals on one company: [`ALPHA`] and [`BETA`] in scope and linked (their opportunities created by the deal
+/// handler), [`GAMMA`] in scope and unlinked, [`DELTA`] out of scope carrying an opportunity id; `seed_more` adds
+/// objects before the app starts; the servers' request logs are cleared.
+pub async fn four_deals_env(seed_more: impl FnOnce(&HubSpotServer)) -> Env {
+    let pc = PartnerCentralServer::start().await.unwrap();
+    let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
+    for (id, name) in [
+        (ALPHA, "Alpha data platform #AWS"),
+        (BETA, "Beta analytics #AWS"),
+        (GAMMA, "Gamma lake #AWS"),
+    ] {
+        hubspot.seed(ObjectType::Deals, id, deal_props(name)).unwrap();
+    }
+    let mut delta = deal_props("Delta internal deal");
+    delta.push(("aws_opportunity_id", "O1999999".into()));
+    hubspot.seed(ObjectType::Deals, DELTA, delta).unwrap();
+    hubspot
+        .seed(ObjectType::Companies, COMPANY, company_props("Acme Corp"))
+        .unwrap();
+    for deal in [ALPHA, BETA, GAMMA, DELTA] {
+        hubspot.associate_primary_company(deal, COMPANY).unwrap();
+    }
+    seed_more(&hubspot);
+    let app = local_app(&hubspot, &pc).await;
+    let env = Env { hubspot, pc, app };
+    // The deal handler creates the opportunities of the linked deals.
+    for deal in [ALPHA, BETA] {
+        let status = run(
+            &env,
+            &event(record("deal", deal, &format!("create-{deal}"), None, None)),
+        )
+        .await;
+        assert!(matches!(status, RecordStatus::Processed { .. }), "{status:?}");
+    }
+    assert_eq!(env.pc.opportunity_count(), 2);
+    env.hubspot.clear_requests();
+    env.pc.clear_log();
+    env
 }
