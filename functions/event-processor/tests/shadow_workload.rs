@@ -22,42 +22,10 @@ use shadow_support::*;
 /// per-phase comparison with `--nocapture`.
 #[tokio::test]
 async fn scripted_workload_of_100_events_shadow_vs_live() {
-    const DEALS: usize = 20;
-    let deal_id = |i: usize| (9500 + i).to_string();
-    let company_id = |i: usize| (701 + i % 4).to_string();
-    let in_scope = |i: usize| i < 18;
     let pc = PartnerCentralServer::start().await.unwrap();
     pc.seed_solution("Sandbox", "S-0000001", "Data platform", "Active", "Software Product");
     let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
-    for c in 0..4 {
-        let id = company_id(c);
-        hubspot
-            .seed(ObjectType::Companies, &id, company_props(&format!("Customer {id}")))
-            .unwrap();
-        hubspot
-            .seed(
-                ObjectType::Contacts,
-                &(801 + c).to_string(),
-                [
-                    ("email", format!("buyer{c}@customer.example")),
-                    ("firstname", "Pat".into()),
-                ],
-            )
-            .unwrap();
-    }
-    for i in 0..DEALS {
-        let name = if in_scope(i) {
-            format!("Deal {i} #AWS")
-        } else {
-            format!("Deal {i}")
-        };
-        let d = deal_id(i);
-        hubspot.seed(ObjectType::Deals, &d, deal_props(&name)).unwrap();
-        hubspot.associate_primary_company(&d, &company_id(i)).unwrap();
-        hubspot
-            .associate(ObjectType::Deals, &d, ObjectType::Contacts, &(801 + i % 4).to_string())
-            .unwrap();
-    }
+    seed_workload(&hubspot);
     // The default settings, as tests/workload.rs runs the script.
     let mut pair = Pair::new(hubspot, pc, json!({})).await;
     let deal_event =

@@ -20,21 +20,6 @@ use hubspot_server::{HubSpotServer, ObjectType, ServerConfig};
 use partner_central_server::PartnerCentralServer;
 use serde_json::{Value, json};
 
-const DEALS: usize = 20;
-const OUT_OF_SCOPE: [usize; 2] = [18, 19];
-
-fn deal_id(i: usize) -> String {
-    format!("{}", 9500 + i)
-}
-
-fn company_id(i: usize) -> String {
-    format!("{}", 701 + i % 4)
-}
-
-fn in_scope(i: usize) -> bool {
-    !OUT_OF_SCOPE.contains(&i)
-}
-
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct Calls {
     pc_reads: usize,
@@ -68,36 +53,7 @@ impl Calls {
 async fn seeded() -> Env {
     let pc = PartnerCentralServer::start().await.unwrap();
     let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
-    for c in 0..4 {
-        let id = company_id(c);
-        hubspot
-            .seed(ObjectType::Companies, &id, company_props(&format!("Customer {id}")))
-            .unwrap();
-        let contact = format!("{}", 801 + c);
-        hubspot
-            .seed(
-                ObjectType::Contacts,
-                &contact,
-                [
-                    ("email", format!("buyer{c}@customer.example")),
-                    ("firstname", "Pat".into()),
-                ],
-            )
-            .unwrap();
-    }
-    for i in 0..DEALS {
-        let name = if in_scope(i) {
-            format!("Deal {i} #AWS")
-        } else {
-            format!("Deal {i}")
-        };
-        let d = deal_id(i);
-        hubspot.seed(ObjectType::Deals, &d, deal_props(&name)).unwrap();
-        hubspot.associate_primary_company(&d, &company_id(i)).unwrap();
-        hubspot
-            .associate(ObjectType::Deals, &d, ObjectType::Contacts, &format!("{}", 801 + i % 4))
-            .unwrap();
-    }
+    seed_workload(&hubspot);
     let app = local_app(&hubspot, &pc).await;
     Env { hubspot, pc, app }
 }

@@ -279,3 +279,59 @@ pub async fn four_deals_env(seed_more: impl FnOnce(&HubSpotServer)) -> Env {
     env.pc.clear_log();
     env
 }
+
+// --- Issue 5's scripted workload: 20 deals over 4 companies and 4 contacts ----------------------------------------
+
+/// Deals of the scripted workload (`tests/workload.rs`, `tests/shadow_workload.rs`).
+pub const DEALS: usize = 20;
+/// The workload's deals without the tag.
+pub const OUT_OF_SCOPE: [usize; 2] = [18, 19];
+
+/// HubSpot id of workload deal `i`.
+pub fn deal_id(i: usize) -> String {
+    format!("{}", 9500 + i)
+}
+
+/// Primary company of workload deal `i`.
+pub fn company_id(i: usize) -> String {
+    format!("{}", 701 + i % 4)
+}
+
+/// Whether workload deal `i` carries the tag.
+pub fn in_scope(i: usize) -> bool {
+    !OUT_OF_SCOPE.contains(&i)
+}
+
+/// Seeds the workload's companies, contacts and deals (each deal with its primary company and one contact).
+pub fn seed_workload(hubspot: &HubSpotServer) {
+    for c in 0..4 {
+        let id = company_id(c);
+        hubspot
+            .seed(ObjectType::Companies, &id, company_props(&format!("Customer {id}")))
+            .unwrap();
+        let contact = format!("{}", 801 + c);
+        hubspot
+            .seed(
+                ObjectType::Contacts,
+                &contact,
+                [
+                    ("email", format!("buyer{c}@customer.example")),
+                    ("firstname", "Pat".into()),
+                ],
+            )
+            .unwrap();
+    }
+    for i in 0..DEALS {
+        let name = if in_scope(i) {
+            format!("Deal {i} #AWS")
+        } else {
+            format!("Deal {i}")
+        };
+        let d = deal_id(i);
+        hubspot.seed(ObjectType::Deals, &d, deal_props(&name)).unwrap();
+        hubspot.associate_primary_company(&d, &company_id(i)).unwrap();
+        hubspot
+            .associate(ObjectType::Deals, &d, ObjectType::Contacts, &format!("{}", 801 + i % 4))
+            .unwrap();
+    }
+}
