@@ -8,9 +8,11 @@
 #   BENCH_RUN_DIR=/tmp/run scripts/bench-report.sh     # keep the raw outputs there (default: a fresh temp dir)
 #
 # Criterion runs: webhook-receipt (receipt CPU + latency vs a fixed-latency SQS endpoint), event-processor
-# (engine), synth (synth time), cfn-checks, hubspot, deal-mapping, partner-central-server (needs the botocore
-# model: PARTNER_CENTRAL_MODEL, found in .venv-tools when scripts/test.sh created it; skipped otherwise).
+# (engine), synth (synth time), cfn-checks, hubspot, deal-mapping, partner-central-server.
+# event-processor's workload bench: processor throughput and external calls per event on issue 5's scripted workload
+# (about 3 min: two of its configurations wait on simulated API latency and the 1 write/s quota).
 # lambda-bench: cold start, peak RSS and warm latency of both release binaries.
+# Needs the botocore Partner Central model (PARTNER_CENTRAL_MODEL), found in .venv-tools once scripts/test.sh ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,11 +22,19 @@ export CRITERION_HOME="$RUN/criterion"
 MEASURE=${BENCH_MEASUREMENT_TIME:-3}
 CRIT=(--warm-up-time 1 --measurement-time "$MEASURE")
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+# The workspace's [profile.release] settings as one line, e.g. `lto = "fat", codegen-units = 1, ...`.
+release_profile() {
+  awk '/^\[/ { on = ($0 == "[profile.release]"); next } on && /=/ { sub(/ *#.*/, ""); printf "%s%s", sep, $0; sep = ", " }' Cargo.toml
+}
 step() { printf '\n== %s (%s, load %s)\n' "$1" "$(date -u +%H:%M:%S)" "$(load)"; }
 
 if [[ -z "${PARTNER_CENTRAL_MODEL:-}" ]]; then
-  PARTNER_CENTRAL_MODEL=$(ls -d .venv-tools/lib/python3*/site-packages/botocore/data/partnercentral-selling/*/service-2.json 2>/dev/null | head -n1 || true)
+  PARTNER_CENTRAL_MODEL=$(ls -d .venv-tools/lib/python3*/site-packages/botocore/data/partnercentral-selling/*/service-2.json* 2>/dev/null | head -n1 || true)
   export PARTNER_CENTRAL_MODEL
+fi
+if [[ -z "$PARTNER_CENTRAL_MODEL" || ! -f "$PARTNER_CENTRAL_MODEL" ]]; then
+  echo "bench-report: no Partner Central model; run scripts/test.sh once (it creates .venv-tools) or set PARTNER_CENTRAL_MODEL" >&2
+  exit 1
 fi
 
 START_UTC=$(date -u '+%Y-%m-%d %H:%M')
@@ -33,8 +43,7 @@ SECONDS=0
 
 step "release builds (binaries and benches)"
 cargo build --release -p webhook-receipt -p event-processor -p bench-harness --bins
-BENCH_PKGS=(webhook-receipt event-processor synth cfn-checks hubspot deal-mapping)
-[[ -n "$PARTNER_CENTRAL_MODEL" ]] && BENCH_PKGS+=(partner-central-server)
+BENCH_PKGS=(webhook-receipt event-processor synth cfn-checks hubspot deal-mapping partner-central-server)
 cargo bench --no-run $(printf -- '-p %s ' "${BENCH_PKGS[@]}")
 BUILD_SECONDS=$SECONDS
 
@@ -50,7 +59,10 @@ bench synth synth
 bench cfn-checks checks
 bench hubspot client
 bench deal-mapping map
-[[ -n "$PARTNER_CENTRAL_MODEL" ]] && bench partner-central-server validate
+bench partner-central-server validate
+
+step "workload: the processor on the scripted workload (throughput, external calls per event)"
+WORKLOAD_BENCH_JSON="$RUN/workload.json" cargo bench -q -p event-processor --bench workload
 
 step "lambda-bench (cold start, RSS, warm latency of both functions)"
 target/release/lambda-bench --out "$RUN/lambda-bench.md" --json "$RUN/lambda-bench.json" --log-dir "$RUN/logs"
@@ -64,7 +76,7 @@ RUN_SECONDS=$((SECONDS - RUN_START))
 {
   echo "- date: $START_UTC UTC; revision \`$(git describe --always --dirty)\`"
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB"
-  echo "- $(rustc --version); release profile of the workspace (thin LTO, codegen-units 4, opt-level 3)"
+  echo "- $(rustc --version); release profile of the workspace: $(release_profile)"
   echo "- load average (1/5/15 min) at start: $LOAD_START; at end: $(load) (other engineers share the machine)"
   echo "- criterion settings: \`--warm-up-time 1 --measurement-time $MEASURE\`; build ${BUILD_SECONDS} s, benchmark runs ${RUN_SECONDS} s"
   echo "- raw outputs: \`$RUN\`"
@@ -76,6 +88,7 @@ target/release/bench-report \
   --criterion "$CRITERION_HOME" \
   --lambda-json "$RUN/lambda-bench.json" --lambda-md "$RUN/lambda-bench.md" --log-dir "$RUN/logs" \
   --templates "$RUN/synth/production" --stack stacks/production.yaml \
+  --workload-json "$RUN/workload.json" \
   --machine "$RUN/machine.md" --extra "$RUN/extra.md" \
   --benchmarks docs/benchmarks.md --cost docs/cost.md
 echo "done in ${SECONDS} s; raw outputs in $RUN"

@@ -13,8 +13,8 @@ use local::*;
 
 use aws_lambda_events::event::sqs::SqsEvent;
 use event_processor::outcome::RecordStatus;
-use hubspot_server::{HubSpotServer, ObjectType};
-use serde_json::{Value, json};
+use hubspot_server::HubSpotServer;
+use serde_json::Value;
 
 async fn env(seed_more: impl FnOnce(&HubSpotServer)) -> Env {
     four_deals_env(seed_more).await
@@ -22,30 +22,12 @@ async fn env(seed_more: impl FnOnce(&HubSpotServer)) -> Env {
 
 /// Creates note `id` on `deals` with `body` at `timestamp` (epoch ms).
 fn note(env: &Env, id: &str, body: &str, timestamp: i64, deals: &[&str]) {
-    env.hubspot
-        .seed(
-            ObjectType::Notes,
-            id,
-            [
-                ("hs_note_body", body.to_owned()),
-                ("hs_timestamp", timestamp.to_string()),
-            ],
-        )
-        .unwrap();
-    for deal in deals {
-        env.hubspot
-            .associate(ObjectType::Notes, id, ObjectType::Deals, deal)
-            .unwrap();
-    }
+    seed_note(&env.hubspot, id, body, timestamp, deals);
 }
 
-fn note_created(id: &str) -> SqsEvent {
-    let mut r = record("note", id, &format!("note-{id}"), None, None);
-    let mut body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
-    body["eventType"] = json!("object.creation");
-    body["objectTypeId"] = json!("0-46");
-    r.body = Some(body.to_string());
-    event(r)
+/// The SQS event of note `id`'s creation.
+fn note_created_event(id: &str) -> SqsEvent {
+    event(note_created(id, &format!("note-{id}")))
 }
 
 fn now_ms() -> i64 {
@@ -76,7 +58,7 @@ async fn note_sets_next_steps_excerpt_and_redelivery_is_a_no_op() {
         now_ms(),
         &[ALPHA, GAMMA, DELTA],
     );
-    assert_eq!(run(&env, &note_created("701")).await, processed("updated"));
+    assert_eq!(run(&env, &note_created_event("701")).await, processed("updated"));
     assert_eq!(next_steps(&env, ALPHA), "Call Jane on Monday & send the TCO model");
     let after = opportunity_of(&env, ALPHA);
     assert_eq!(after["LifeCycle"]["NextStepsHistory"].as_array().unwrap().len(), 1);
@@ -100,7 +82,7 @@ async fn note_sets_next_steps_excerpt_and_redelivery_is_a_no_op() {
     assert_eq!(deal_prop(&env, DELTA, "aws_sync_status"), None);
 
     reset_logs(&env);
-    assert_eq!(run(&env, &note_created("701")).await, processed("unchanged"));
+    assert_eq!(run(&env, &note_created_event("701")).await, processed("unchanged"));
     assert_eq!((env.pc.reads(), env.pc.writes()), (1, 0), "redelivery: reads only");
     assert_eq!(hubspot_calls(&env), (2, 0));
 }
@@ -109,11 +91,11 @@ async fn note_sets_next_steps_excerpt_and_redelivery_is_a_no_op() {
 async fn older_note_does_not_overwrite_newer_next_steps() {
     let env = env(|_| {}).await;
     note(&env, "702", "<p>Newest plan</p>", now_ms(), &[BETA]);
-    assert_eq!(run(&env, &note_created("702")).await, processed("updated"));
+    assert_eq!(run(&env, &note_created_event("702")).await, processed("updated"));
     reset_logs(&env);
     // A note written a day earlier arrives late.
     note(&env, "703", "<p>Stale plan</p>", now_ms() - 86_400_000, &[BETA]);
-    assert_eq!(run(&env, &note_created("703")).await, processed("unchanged"));
+    assert_eq!(run(&env, &note_created_event("703")).await, processed("unchanged"));
     assert_eq!(next_steps(&env, BETA), "Newest plan");
     assert_eq!((env.pc.reads(), env.pc.writes()), (1, 0));
 }
@@ -124,7 +106,7 @@ async fn long_html_note_is_clipped_to_255_characters() {
     let sentence = "Workshop with the <i>data team</i> about the migration &amp; cut-over plan. ";
     let body = format!("<div>{}</div><script>ignored()</script>", sentence.repeat(12));
     note(&env, "704", &body, now_ms(), &[ALPHA, BETA]);
-    assert_eq!(run(&env, &note_created("704")).await, processed("updated"));
+    assert_eq!(run(&env, &note_created_event("704")).await, processed("updated"));
     assert_eq!(
         (env.pc.reads(), env.pc.writes()),
         (2, 2),
@@ -145,7 +127,7 @@ async fn long_html_note_is_clipped_to_255_characters() {
 async fn note_without_linked_in_scope_deal_costs_no_partner_central_call() {
     let env = env(|_| {}).await;
     note(&env, "705", "<p>Internal only</p>", now_ms(), &[GAMMA, DELTA]);
-    let status = run(&env, &note_created("705")).await;
+    let status = run(&env, &note_created_event("705")).await;
     assert_eq!(
         status,
         RecordStatus::Skipped {
@@ -156,7 +138,7 @@ async fn note_without_linked_in_scope_deal_costs_no_partner_central_call() {
     assert_eq!(env.pc.reads() + env.pc.writes(), 0);
     note(&env, "706", "<p>No deal</p>", now_ms(), &[]);
     reset_logs(&env);
-    run(&env, &note_created("706")).await;
+    run(&env, &note_created_event("706")).await;
     assert_eq!(
         hubspot_calls(&env),
         (1, 0),

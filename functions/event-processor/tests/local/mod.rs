@@ -20,6 +20,9 @@ use partner_central::{Catalog, PartnerCentral, PartnerCentralConfig};
 use partner_central_server::PartnerCentralServer;
 use serde_json::{Value, json};
 
+pub mod workload;
+pub use workload::*;
+
 /// An [`App`] whose HubSpot and Partner Central clients point at the local servers.
 pub async fn local_app(hubspot: &HubSpotServer, pc: &PartnerCentralServer) -> App {
     local_app_with_settings(hubspot, pc, "").await
@@ -27,6 +30,17 @@ pub async fn local_app(hubspot: &HubSpotServer, pc: &PartnerCentralServer) -> Ap
 
 /// [`local_app`] with a `SYNC_SETTINGS` value (empty = defaults).
 pub async fn local_app_with_settings(hubspot: &HubSpotServer, pc: &PartnerCentralServer, settings: &str) -> App {
+    local_app_with(hubspot, pc, settings, Duration::ZERO).await
+}
+
+/// [`local_app_with_settings`] with Partner Central writes spaced by `write_interval` (the Lambda's is 1 s, the
+/// service's quota; the tests use zero).
+pub async fn local_app_with(
+    hubspot: &HubSpotServer,
+    pc: &PartnerCentralServer,
+    settings: &str,
+    write_interval: Duration,
+) -> App {
     let hubspot_client = HubSpotClient::new(
         ClientConfig::new(hubspot.token())
             .with_base_url(hubspot.base_url())
@@ -37,7 +51,7 @@ pub async fn local_app_with_settings(hubspot: &HubSpotServer, pc: &PartnerCentra
     pc_config.endpoint_url = Some(pc.endpoint_url());
     pc_config.max_attempts = 2;
     pc_config.initial_backoff = Duration::from_millis(1);
-    pc_config.write_interval = Duration::ZERO;
+    pc_config.write_interval = write_interval;
     let partner_central = PartnerCentral::new(&moto_harness::sdk_config_for(&pc.endpoint_url()).await, pc_config).await;
     let services = Services {
         hubspot: hubspot_client,
@@ -139,6 +153,42 @@ pub fn record(
     m
 }
 
+/// An SQS record of a note `object.creation` event (objectTypeId `0-46`).
+pub fn note_created(id: &str, message_id: &str) -> SqsMessage {
+    let mut note = record("note", id, message_id, None, None);
+    let mut body: Value = serde_json::from_str(note.body.as_deref().unwrap()).unwrap();
+    body["eventType"] = json!("object.creation");
+    body["objectTypeId"] = json!("0-46");
+    note.body = Some(body.to_string());
+    note
+}
+
+/// Seeds note `id` with `body` at `timestamp_ms`, associated with each of `deals`.
+pub fn seed_note(hubspot: &HubSpotServer, id: &str, body: &str, timestamp_ms: i64, deals: &[&str]) {
+    hubspot
+        .seed(
+            ObjectType::Notes,
+            id,
+            [
+                ("hs_note_body", body.to_owned()),
+                ("hs_timestamp", timestamp_ms.to_string()),
+            ],
+        )
+        .unwrap();
+    for deal in deals {
+        hubspot
+            .associate(ObjectType::Notes, id, ObjectType::Deals, deal)
+            .unwrap();
+    }
+}
+
+/// Sets one property of deal `deal`, keeping the others.
+pub fn set_deal_prop(hubspot: &HubSpotServer, deal: &str, name: &str, value: &str) {
+    let mut props = hubspot.object(ObjectType::Deals, deal).unwrap().properties;
+    props.insert(name.to_owned(), value.to_owned());
+    hubspot.seed(ObjectType::Deals, deal, props).unwrap();
+}
+
 pub async fn run(env: &Env, event: &SqsEvent) -> RecordStatus {
     let report = env.app.run_batch(event, None).await.unwrap();
     report.records[0].status.clone()
@@ -209,9 +259,8 @@ pub fn is_hubspot_write(r: &hubspot_server::RecordedRequest) -> bool {
 
 /// (reads, writes) the local HubSpot server saw.
 pub fn hubspot_calls(env: &Env) -> (usize, usize) {
-    let requests = env.hubspot.requests();
-    let writes = requests.iter().filter(|r| is_hubspot_write(r)).count();
-    (requests.len() - writes, writes)
+    let seen = Calls::seen(&env.hubspot, &env.pc);
+    (seen.hs_reads, seen.hs_writes)
 }
 
 /// The notes the sync created on `deal` (their bodies).
@@ -278,60 +327,4 @@ pub async fn four_deals_env(seed_more: impl FnOnce(&HubSpotServer)) -> Env {
     env.hubspot.clear_requests();
     env.pc.clear_log();
     env
-}
-
-// --- Issue 5's scripted workload: 20 deals over 4 companies and 4 contacts ----------------------------------------
-
-/// Deals of the scripted workload (`tests/workload.rs`, `tests/shadow_workload.rs`).
-pub const DEALS: usize = 20;
-/// The workload's deals without the tag.
-pub const OUT_OF_SCOPE: [usize; 2] = [18, 19];
-
-/// HubSpot id of workload deal `i`.
-pub fn deal_id(i: usize) -> String {
-    format!("{}", 9500 + i)
-}
-
-/// Primary company of workload deal `i`.
-pub fn company_id(i: usize) -> String {
-    format!("{}", 701 + i % 4)
-}
-
-/// Whether workload deal `i` carries the tag.
-pub fn in_scope(i: usize) -> bool {
-    !OUT_OF_SCOPE.contains(&i)
-}
-
-/// Seeds the workload's companies, contacts and deals (each deal with its primary company and one contact).
-pub fn seed_workload(hubspot: &HubSpotServer) {
-    for c in 0..4 {
-        let id = company_id(c);
-        hubspot
-            .seed(ObjectType::Companies, &id, company_props(&format!("Customer {id}")))
-            .unwrap();
-        let contact = format!("{}", 801 + c);
-        hubspot
-            .seed(
-                ObjectType::Contacts,
-                &contact,
-                [
-                    ("email", format!("buyer{c}@customer.example")),
-                    ("firstname", "Pat".into()),
-                ],
-            )
-            .unwrap();
-    }
-    for i in 0..DEALS {
-        let name = if in_scope(i) {
-            format!("Deal {i} #AWS")
-        } else {
-            format!("Deal {i}")
-        };
-        let d = deal_id(i);
-        hubspot.seed(ObjectType::Deals, &d, deal_props(&name)).unwrap();
-        hubspot.associate_primary_company(&d, &company_id(i)).unwrap();
-        hubspot
-            .associate(ObjectType::Deals, &d, ObjectType::Contacts, &format!("{}", 801 + i % 4))
-            .unwrap();
-    }
 }

@@ -21,7 +21,7 @@ use moto_harness::{MotoServer, unique_name};
 use partner_central_server::PartnerCentralServer;
 use serde_json::{Value, json};
 
-use crate::local::{company_props, local_app, record, seed_deal_company_contact};
+use crate::local::{company_props, local_app, seed_deal_company_contact};
 
 /// The sync's own HubSpot app id (echo suppression) in the settings the tests use.
 pub const APP_ID: &str = "54321";
@@ -277,12 +277,6 @@ pub fn deal_prop_of(hubspot: &HubSpotServer, deal: &str, name: &str) -> Option<S
 }
 
 /// Replaces one property of a stored deal (keeping the others).
-pub fn set_deal_prop(hubspot: &HubSpotServer, deal: &str, name: &str, value: &str) {
-    let mut props = hubspot.object(ObjectType::Deals, deal).unwrap().properties;
-    props.insert(name.to_owned(), value.to_owned());
-    hubspot.seed(ObjectType::Deals, deal, props).unwrap();
-}
-
 /// The local servers: Partner Central with solution `S-0000001`, HubSpot with each `(deal, name)` of `deals`
 /// associated with the primary company `local::COMPANY` ("Acme Corp") and contact 601 (Jane Doe).
 pub async fn servers(deals: &[(&str, &str)]) -> (HubSpotServer, PartnerCentralServer) {
@@ -318,14 +312,4 @@ pub fn event_of(records: Vec<SqsMessage>) -> SqsEvent {
     let mut e = SqsEvent::default();
     e.records = records;
     e
-}
-
-/// An SQS record of a note `object.creation` event (objectTypeId `0-46`).
-pub fn note_created(id: &str, message_id: &str) -> SqsMessage {
-    let mut note = record("note", id, message_id, None, None);
-    let mut body: Value = serde_json::from_str(note.body.as_deref().unwrap()).unwrap();
-    body["eventType"] = json!("object.creation");
-    body["objectTypeId"] = json!("0-46");
-    note.body = Some(body.to_string());
-    note
 }

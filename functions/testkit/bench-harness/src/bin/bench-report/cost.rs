@@ -47,8 +47,6 @@ pub mod assume {
     pub const SQS_RTT_MS: f64 = 15.0;
     /// In-region Secrets Manager GetSecretValue round trip at cold start, ms.
     pub const SECRETS_RTT_MS: f64 = 20.0;
-    /// External API time per synced record (HubSpot read, Partner Central call, HubSpot write-back), ms.
-    pub const EXTERNAL_MS_PER_RECORD: f64 = 450.0;
     /// Lambda's own START/END/REPORT log lines per invocation, bytes.
     pub const PLATFORM_LOG_BYTES: f64 = 350.0;
     /// Cold starts per function: at most one per 10 minutes (idle environments are recycled), month = 30 days.
@@ -73,8 +71,15 @@ pub struct Measured {
     /// Per-invocation overhead (Runtime API hand-off, event and response JSON), ms: the processor's warm
     /// skipped-batch median from `lambda-bench`.
     pub invocation_overhead_ms: f64,
-    /// Processor engine CPU per record, ms (criterion engine bench, 10-record batch / 10).
+    /// Processor CPU per record, ms: the workload bench's `loopback` wall time per event (engine, handlers,
+    /// clients and the in-process local servers: an upper bound).
     pub processor_cpu_ms_per_record: f64,
+    /// Time per record spent waiting on HubSpot and Partner Central, ms, when records arrive spread out: the
+    /// workload bench's `api-latency` minus `loopback` time per event.
+    pub processor_wait_ms_per_record: f64,
+    /// The same during a burst, when records queue behind the 1 write/s Partner Central spacing: `quota` minus
+    /// `loopback` time per event.
+    pub processor_burst_wait_ms_per_record: f64,
     /// Cold start to ready (init), ms, per function (`lambda-bench` exec -> first /next median).
     pub receipt_init_ms: f64,
     /// Processor init, ms.
@@ -104,6 +109,8 @@ pub struct Scenario {
     pub records_per_batch: f64,
     /// Whether every record also writes a shadow record to S3.
     pub shadow: bool,
+    /// Whether records arrive in bursts, so that Partner Central writes wait for the 1 write/s spacing.
+    pub burst: bool,
 }
 
 /// One line item: name, how it was computed, monthly USD per volume.
@@ -134,7 +141,12 @@ pub fn estimate(m: &Measured, s: Scenario, volumes: &[f64]) -> Vec<Line> {
     );
     let processor_ms = billed_ms(
         m.invocation_overhead_ms + s.records_per_batch * m.processor_cpu_ms_per_record,
-        s.records_per_batch * assume::EXTERNAL_MS_PER_RECORD,
+        s.records_per_batch
+            * if s.burst {
+                m.processor_burst_wait_ms_per_record
+            } else {
+                m.processor_wait_ms_per_record
+            },
         m.processor_mb,
     );
     let receipt_init = billed_ms(m.receipt_init_ms, assume::SECRETS_RTT_MS, m.receipt_mb);
@@ -309,7 +321,9 @@ mod tests {
             processor_mb: 512.0,
             receipt_cpu_ms_per_event: 0.001,
             invocation_overhead_ms: 0.25,
-            processor_cpu_ms_per_record: 0.0015,
+            processor_cpu_ms_per_record: 0.5,
+            processor_wait_ms_per_record: 300.0,
+            processor_burst_wait_ms_per_record: 900.0,
             receipt_init_ms: 10.0,
             processor_init_ms: 14.0,
             receipt_log_bytes: 600.0,
@@ -328,6 +342,7 @@ mod tests {
             events_per_webhook: 1.0,
             records_per_batch: 1.0,
             shadow: false,
+            burst: false,
         };
         let lines = estimate(&measured(), s, &[100_000.0, 1_000_000.0]);
         let get = |name: &str| lines.iter().find(|l| l.item.starts_with(name)).unwrap().usd.clone();
@@ -347,12 +362,14 @@ mod tests {
             events_per_webhook: 1.0,
             records_per_batch: 1.0,
             shadow: false,
+            burst: false,
         };
         let ten = Scenario {
             name: "10",
             events_per_webhook: 10.0,
             records_per_batch: 10.0,
             shadow: true,
+            burst: true,
         };
         let a = estimate(&measured(), one, &[1_000_000.0]);
         let b = estimate(&measured(), ten, &[1_000_000.0]);
@@ -360,5 +377,26 @@ mod tests {
         assert!((api(&a) / api(&b) - 10.0).abs() < 1e-9);
         assert!(b.iter().any(|l| l.item.starts_with("S3")) && !a.iter().any(|l| l.item.starts_with("S3")));
         assert!(table(&measured(), ten, &[1e5, 1e6]).contains("**total**"));
+    }
+
+    #[test]
+    fn bursts_bill_the_wait_for_the_write_spacing() {
+        let spread = Scenario {
+            name: "spread",
+            events_per_webhook: 10.0,
+            records_per_batch: 10.0,
+            shadow: false,
+            burst: false,
+        };
+        let burst = Scenario { burst: true, ..spread };
+        let duration = |s: Scenario| {
+            estimate(&measured(), s, &[1e6])
+                .iter()
+                .find(|l| l.item.starts_with("Lambda duration, processor"))
+                .unwrap()
+                .usd[0]
+        };
+        // Per 10-record batch: 10 x (0.5 ms CPU x 1769/512) + 10 x 300 ms waiting, against 10 x 900 ms in a burst.
+        assert!(duration(burst) > 2.5 * duration(spread));
     }
 }
