@@ -80,6 +80,7 @@ fn receipt_reads_exactly_what_the_stack_sets() {
         config::ENV_SECRET_ARN,
         config::ENV_PUBLIC_URL,
         config::ENV_PORTAL_IDS,
+        config::ENV_METRICS_NAMESPACE,
     ];
     for (env, template) in templates() {
         let vars = function_env(&template, "webhook-receipt");
@@ -104,6 +105,11 @@ fn receipt_reads_exactly_what_the_stack_sets() {
             SignatureMode::UnsignedDev => panic!("{env}: receipt would run unsigned"),
         }
         assert!(cfg.queue_url.ends_with(".fifo"), "{env}: queue {}", cfg.queue_url);
+        assert_eq!(
+            vars.get(config::ENV_METRICS_NAMESPACE).map(String::as_str),
+            Some(format!("HubSpotPartnerCentralSync/{env}").as_str()),
+            "{env}: one metrics namespace per environment"
+        );
     }
 }
 
@@ -119,6 +125,7 @@ fn processor_reads_exactly_what_the_stack_sets() {
         vars::SYNC_QUEUE_MAX_RECEIVE_COUNT,
         vars::SYNC_SETTINGS,
         vars::SHADOW_RECORDS_BUCKET,
+        vars::METRICS_NAMESPACE,
     ];
     for (env, template) in templates() {
         let vars = function_env(&template, "event-processor");
@@ -136,6 +143,11 @@ fn processor_reads_exactly_what_the_stack_sets() {
             Catalog::Sandbox
         };
         assert_eq!(cfg.catalog, expected, "{env}: catalog");
+        assert_eq!(
+            cfg.metrics_namespace,
+            format!("HubSpotPartnerCentralSync/{env}"),
+            "{env}: one metrics namespace per environment"
+        );
         let role = cfg.partner_central_role_arn.as_deref().unwrap_or_default();
         assert!(role.contains(":role/"), "{env}: role {role}");
         assert!(cfg.partner_central_external_id.is_some(), "{env}: external id");

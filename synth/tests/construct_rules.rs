@@ -192,7 +192,7 @@ fn math(n: usize) -> Watch {
             (
                 format!("m{i}"),
                 MetricRef {
-                    namespace: "AWS/Lambda",
+                    namespace: "AWS/Lambda".to_owned(),
                     name: "Errors",
                     dimensions: vec![("FunctionName", Expr::lit("f"))],
                 },
@@ -389,7 +389,7 @@ fn metric_ids_must_start_lowercase() {
         inputs: vec![(
             "M1".into(),
             MetricRef {
-                namespace: "AWS/SQS",
+                namespace: "AWS/SQS".to_owned(),
                 name: "X",
                 dimensions: vec![],
             },

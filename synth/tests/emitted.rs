@@ -67,7 +67,13 @@ fn function_environment_variables_are_exactly_the_contract() {
         .into_iter()
         .filter(|(_, f, _)| f.starts_with("async-architecture"))
     {
-        let mut receipt: BTreeSet<&str> = ["HUBSPOT_WEBHOOK_SECRET_ARN", "SYNC_QUEUE_URL", "WEBHOOK_PUBLIC_URL"].into();
+        let mut receipt: BTreeSet<&str> = [
+            "HUBSPOT_WEBHOOK_SECRET_ARN",
+            "METRICS_NAMESPACE",
+            "SYNC_QUEUE_URL",
+            "WEBHOOK_PUBLIC_URL",
+        ]
+        .into();
         if env == "development" {
             receipt.insert("HUBSPOT_PORTAL_IDS");
         }
@@ -76,6 +82,7 @@ fn function_environment_variables_are_exactly_the_contract() {
         let want: BTreeSet<String> = [
             "HUBSPOT_ACCESS_TOKEN_SECRET_ARN",
             "HUBSPOT_API_BASE_URL",
+            "METRICS_NAMESPACE",
             "PARTNER_CENTRAL_CATALOG",
             "PARTNER_CENTRAL_EXTERNAL_ID",
             "PARTNER_CENTRAL_ROLE_ARN",
@@ -97,6 +104,11 @@ fn function_environment_variables_are_exactly_the_contract() {
         );
         let catalog = &t["Resources"]["EventProcessorFunction"]["Properties"]["Environment"]["Variables"]["PARTNER_CENTRAL_CATALOG"];
         assert_eq!(catalog, if env == "production" { "AWS" } else { "Sandbox" });
+        // One metrics namespace per environment, the same for both functions.
+        for f in ["WebhookReceiptFunction", "EventProcessorFunction"] {
+            let ns = &t["Resources"][f]["Properties"]["Environment"]["Variables"]["METRICS_NAMESPACE"];
+            assert_eq!(ns, &format!("HubSpotPartnerCentralSync/{env}"), "{env}/{file}: {f}");
+        }
     }
 }
 
@@ -145,8 +157,8 @@ fn monitoring_names_come_from_imports_and_dimensions_sit_in_metrics() {
                 let m = m.as_array().unwrap();
                 if m[0].is_string() {
                     // The processor emits ShadowRecords / ShadowStoreErrors without dimensions (one series).
-                    let dimensionless =
-                        m[0] == "HubSpotPartnerCentralSync" && (m[1] == "ShadowRecords" || m[1] == "ShadowStoreErrors");
+                    let dimensionless = m[0] == format!("HubSpotPartnerCentralSync/{env}").as_str()
+                        && (m[1] == "ShadowRecords" || m[1] == "ShadowStoreErrors");
                     if dimensionless {
                         assert_eq!(m.len(), 3, "{env}: {m:?}");
                     } else {

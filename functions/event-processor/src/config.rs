@@ -9,7 +9,7 @@
 //! | `PARTNER_CENTRAL_ROLE_ARN` | no | role to assume for Partner Central (credentials cached and refreshed) |
 //! | `PARTNER_CENTRAL_EXTERNAL_ID` | no | external id for that role (only with a role) |
 //! | `SYNC_QUEUE_MAX_RECEIVE_COUNT` | no | the source queue's maxReceiveCount (lets a poison record stop holding its group on its last delivery) |
-//! | `METRICS_NAMESPACE` | no | CloudWatch namespace of the EMF metrics (default `HubSpotPartnerCentralSync`) |
+//! | `METRICS_NAMESPACE` | no | CloudWatch namespace of the EMF metrics (default `HubSpotPartnerCentralSync`; synth sets `HubSpotPartnerCentralSync/<env>`) |
 //! | `SYNC_SETTINGS` | no | compact JSON [`SyncSettings`] (mode, canary, app id, solutions, property names, mapping); absent = defaults |
 //! | `SHADOW_RECORDS_BUCKET` | in shadow mode | S3 bucket of the shadow records |
 //!

@@ -55,39 +55,9 @@ fn deal_event(message_id: &str, property: Option<(&str, &str)>, source_id: Optio
     e
 }
 
-/// One SQS record of a deal event.
+/// One SQS record of a deal event (the shared builder, `local::record`).
 fn deal_record(deal: &str, message_id: &str, property: Option<(&str, &str)>, source_id: Option<&str>) -> SqsMessage {
-    let mut body = json!({
-        "schemaVersion": 1, "source": "hubspot", "objectType": "deal", "objectId": deal, "portalId": PORTAL,
-        "occurredAt": 1_790_000_000_000_u64, "appId": 54321, "subscriptionId": 7000, "eventId": 100,
-        "correlationId": format!("corr-{message_id}"),
-    });
-    match property {
-        Some((name, value)) => {
-            body["eventType"] = json!("deal.propertyChange");
-            body["action"] = json!("propertyChange");
-            body["propertyName"] = json!(name);
-            body["propertyValue"] = json!(value);
-            body["changeSource"] = json!(if source_id.is_some() { "INTEGRATION" } else { "CRM_UI" });
-            if let Some(s) = source_id {
-                body["sourceId"] = json!(s);
-            }
-        }
-        None => {
-            body["eventType"] = json!("deal.creation");
-            body["action"] = json!("creation");
-        }
-    }
-    let mut m = SqsMessage::default();
-    m.message_id = Some(message_id.to_owned());
-    m.body = Some(body.to_string());
-    m.attributes = [
-        ("MessageGroupId".to_owned(), format!("hubspot:{PORTAL}:deal:{deal}")),
-        ("ApproximateReceiveCount".to_owned(), "1".to_owned()),
-    ]
-    .into_iter()
-    .collect();
-    m
+    record("deal", deal, message_id, property, source_id)
 }
 
 fn prop(env: &Env, name: &str) -> Option<String> {

@@ -5,21 +5,16 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::Duration;
+mod local;
 
 use aws_lambda_events::event::sqs::SqsEvent;
-use event_processor::config::{Config, vars};
 use event_processor::handlers::HandlerContext;
 use event_processor::handlers::deal::{DealHandler, LinkedOpportunity};
-use event_processor::metrics::Metrics;
 use event_processor::outcome::{FailureClass, RecordStatus};
 use event_processor::runtime::App;
-use event_processor::services::{HUBSPOT_API, PARTNER_CENTRAL_API, Services};
-use hubspot::{ClientConfig, HubSpotClient, RetryPolicy};
+use event_processor::services::{HUBSPOT_API, PARTNER_CENTRAL_API};
 use hubspot_server::{HubSpotServer, ObjectType, ServerConfig};
-use partner_central::{Catalog, PartnerCentral, PartnerCentralConfig};
+use partner_central::{Catalog, PartnerCentralConfig};
 use partner_central_server::{FaultKind, PartnerCentralServer};
 use serde_json::json;
 
@@ -38,34 +33,18 @@ async fn env() -> Env {
     );
     let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
     seed_deal(&hubspot, &opportunity);
-    let hubspot_client = HubSpotClient::new(
-        ClientConfig::new(hubspot.token())
-            .with_base_url(hubspot.base_url())
-            .with_retry(RetryPolicy::fast_for_tests()),
+    // The Lambda's write spacing (1 s), as these tests always ran with.
+    let app = local::local_app_with(
+        &hubspot,
+        &pc,
+        "",
+        PartnerCentralConfig::new(Catalog::Sandbox).write_interval,
     )
-    .unwrap();
-    let mut pc_config = PartnerCentralConfig::new(Catalog::Sandbox);
-    pc_config.endpoint_url = Some(pc.endpoint_url());
-    pc_config.max_attempts = 2;
-    pc_config.initial_backoff = Duration::from_millis(1);
-    let partner_central = PartnerCentral::new(&moto_harness::sdk_config_for(&pc.endpoint_url()).await, pc_config).await;
-    let services = Services {
-        hubspot: hubspot_client,
-        partner_central,
-        metrics: Arc::new(Metrics::new("Test")),
-    };
-    let vars: HashMap<&str, &str> = HashMap::from([
-        (
-            vars::HUBSPOT_ACCESS_TOKEN_SECRET_ARN,
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbCdEf",
-        ),
-        (vars::PARTNER_CENTRAL_CATALOG, "Sandbox"),
-    ]);
-    let config = Config::from_lookup(|k| vars.get(k).map(|v| (*v).to_owned())).unwrap();
+    .await;
     Env {
         hubspot,
         pc,
-        app: App::new(Arc::new(services), &config),
+        app,
         opportunity,
     }
 }

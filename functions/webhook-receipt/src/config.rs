@@ -6,6 +6,7 @@
 //! | `HUBSPOT_WEBHOOK_SECRET_ARN` | yes, unless unsigned dev mode | Secrets Manager secret; SecretString = HubSpot client secret |
 //! | `WEBHOOK_PUBLIC_URL` | yes, unless unsigned dev mode | the exact URL HubSpot calls (signed URI) |
 //! | `HUBSPOT_PORTAL_IDS` | no | comma-separated portal allow-list; events of other portals are ignored |
+//! | `METRICS_NAMESPACE` | no | CloudWatch namespace of the EMF metrics (default `HubSpotPartnerCentralSync`; synth sets `HubSpotPartnerCentralSync/<env>`); read by the runtime |
 //! | `HUBSPOT_WEBHOOK_UNSIGNED_DEV` | no | `1` = accept unsigned requests (local development only; warns per request) |
 //!
 //! The AWS SDK reads its standard variables itself (`AWS_REGION`, credentials, `AWS_ENDPOINT_URL`).
@@ -20,6 +21,8 @@ pub const ENV_SECRET_ARN: &str = "HUBSPOT_WEBHOOK_SECRET_ARN";
 pub const ENV_PUBLIC_URL: &str = "WEBHOOK_PUBLIC_URL";
 /// Name of the portal allow-list variable.
 pub const ENV_PORTAL_IDS: &str = "HUBSPOT_PORTAL_IDS";
+/// Name of the metrics namespace variable (read by the runtime, not part of [`Config`]).
+pub const ENV_METRICS_NAMESPACE: &str = "METRICS_NAMESPACE";
 /// Name of the unsigned development-mode switch.
 pub const ENV_UNSIGNED_DEV: &str = "HUBSPOT_WEBHOOK_UNSIGNED_DEV";
 

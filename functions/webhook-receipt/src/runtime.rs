@@ -99,7 +99,7 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
     if matches!(receipt.config().signature, SignatureMode::UnsignedDev) {
         tracing::warn!("HUBSPOT_WEBHOOK_UNSIGNED_DEV is set: signatures are NOT verified (local development only)");
     }
-    let namespace: Arc<str> = std::env::var("METRICS_NAMESPACE")
+    let namespace: Arc<str> = std::env::var(crate::config::ENV_METRICS_NAMESPACE)
         .ok()
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned())

@@ -13,7 +13,7 @@ use crate::cfn::{Handle, Template};
 #[derive(Debug, Clone)]
 pub struct MetricRef {
     /// Namespace.
-    pub namespace: &'static str,
+    pub namespace: String,
     /// Metric name.
     pub name: &'static str,
     /// Dimensions.

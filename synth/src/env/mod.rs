@@ -8,7 +8,8 @@ mod settings;
 pub use load::{list_envs, load_env, parse_env, validate};
 pub use model::*;
 pub use settings::{
-    SHADOW_RECORDS_BUCKET, SYNC_SETTINGS, default_sales_activities, default_stage_map, sync_settings_json,
+    METRICS_NAMESPACE, SHADOW_RECORDS_BUCKET, SYNC_SETTINGS, default_sales_activities, default_stage_map,
+    sync_settings_json,
 };
 
 /// The JSON Schema of an environment file, pretty-printed with sorted keys and a trailing newline (sorted
@@ -48,6 +49,10 @@ impl serde::Serialize for Sorted<'_> {
         }
     }
 }
+
+/// The first part of every environment's metrics namespace ([`Names::metrics_namespace`]); also the functions'
+/// default namespace when `METRICS_NAMESPACE` is unset (local runs).
+pub const METRICS_NAMESPACE_ROOT: &str = "HubSpotPartnerCentralSync";
 
 /// Physical names and export names of an environment.
 #[derive(Debug, Clone)]
@@ -115,6 +120,11 @@ impl Names {
     /// Access-log group of the API stage.
     pub fn api_access_logs(&self) -> String {
         format!("/aws/apigateway/{}-webhook-{}/access", self.prefix, self.env)
+    }
+    /// CloudWatch namespace of both functions' EMF metrics (their `METRICS_NAMESPACE`), one per environment so
+    /// that environments sharing an account and region never share a metric series or an alarm.
+    pub fn metrics_namespace(&self) -> String {
+        format!("{METRICS_NAMESPACE_ROOT}/{}", self.env)
     }
     /// Dashboard name.
     pub fn dashboard(&self) -> String {

@@ -18,6 +18,8 @@ use super::model::{PcStage, SyncConfig, SyncMode};
 
 /// The processor variable holding the settings.
 pub const SYNC_SETTINGS: &str = "SYNC_SETTINGS";
+/// The functions' variable naming their CloudWatch metrics namespace ([`crate::env::Names::metrics_namespace`]).
+pub const METRICS_NAMESPACE: &str = "METRICS_NAMESPACE";
 /// The processor variable holding the shadow records bucket name.
 pub const SHADOW_RECORDS_BUCKET: &str = "SHADOW_RECORDS_BUCKET";
 

@@ -6,10 +6,6 @@ use serde::Serialize;
 
 use crate::env::{EnvConfig, Names};
 
-/// CloudWatch namespace of the event processor's EMF metrics: the processor's default (`METRICS_NAMESPACE` unset;
-/// synth does not set it). Must equal `event_processor::metrics::DEFAULT_NAMESPACE`.
-pub const PROCESSOR_METRICS_NAMESPACE: &str = "HubSpotPartnerCentralSync";
-
 /// One alarm as documented for operators.
 #[derive(Debug, Clone, Serialize)]
 pub struct AlarmDoc {
@@ -127,7 +123,7 @@ pub fn catalogue(cfg: &EnvConfig) -> Vec<AlarmDoc> {
         doc(
             "ShadowStoreErrorsAlarm",
             "shadow-store-errors",
-            format!("{PROCESSOR_METRICS_NAMESPACE} ShadowStoreErrors >= 1 (5 minutes)"),
+            format!("{} ShadowStoreErrors >= 1 (5 minutes)", n.metrics_namespace()),
             "Shadow mode could not store a shadow record in the shadow records bucket: the sync is retried (transient error), but until it stores, that deal's planned writes are missing from the migration evidence. Never fires in live mode (no shadow records).",
             "Read the processor logs (code shadow.store) for the S3 error; check the bucket (ShadowRecordsBucketName output), SHADOW_RECORDS_BUCKET and the processor's s3:PutObject on shadow/*; after the fix, check the DLQ and run sync-ops reconcile for the period.",
         ),

@@ -179,6 +179,7 @@ struct Header<'a> {
 /// Builds the stack; also returns the dashboard body for review.
 pub fn build(cfg: &EnvConfig) -> (Template, DashboardBody) {
     let n = Names::new(cfg);
+    let namespace = n.metrics_namespace();
     let env = cfg.name.as_str();
     let mut t = Template::new(
         format!("{env}/monitoring"),
@@ -191,7 +192,7 @@ pub fn build(cfg: &EnvConfig) -> (Template, DashboardBody) {
         dlq: n.dlq(),
         topic: n.topic(),
         catalog: cfg.partner_central.catalog.as_str(),
-        namespace: crate::stacks::alarms::PROCESSOR_METRICS_NAMESPACE,
+        namespace: &namespace,
         mode: match cfg.sync.mode {
             crate::env::SyncMode::Live => "live".to_owned(),
             crate::env::SyncMode::Shadow => {
@@ -267,8 +268,8 @@ pub fn build(cfg: &EnvConfig) -> (Template, DashboardBody) {
                 line("AWS/ApiGateway", "IntegrationLatency", &api_dims, opts("Integration p99", Some("p99"))),
             ], None, true)),
         ],
-        custom::processor_row(),
-        custom::migration_row(),
+        custom::processor_row(&namespace),
+        custom::migration_row(&namespace),
     ];
     let import = |key: &str| Expr::import(n.export(key));
     let vars = BTreeMap::from([

@@ -8,11 +8,11 @@ use crate::constructs::alarm::{AlarmProps, MetricRef, Watch, alarm};
 use crate::constructs::function::FunctionParts;
 use crate::constructs::queue::QueuePair;
 use crate::env::{EnvConfig, Names};
-use crate::stacks::alarms::{PROCESSOR_METRICS_NAMESPACE, catalogue};
+use crate::stacks::alarms::catalogue;
 
 fn sqs(name: &'static str, queue: Expr) -> MetricRef {
     MetricRef {
-        namespace: "AWS/SQS",
+        namespace: "AWS/SQS".to_owned(),
         name,
         dimensions: vec![("QueueName", queue)],
     }
@@ -20,7 +20,7 @@ fn sqs(name: &'static str, queue: Expr) -> MetricRef {
 
 fn lambda(name: &'static str, f: &FunctionParts) -> MetricRef {
     MetricRef {
-        namespace: "AWS/Lambda",
+        namespace: "AWS/Lambda".to_owned(),
         name,
         dimensions: vec![("FunctionName", f.function.name())],
     }
@@ -49,7 +49,7 @@ pub fn add_alarms(
     let a = &cfg.alarms;
     let n = Names::new(cfg);
     let api = |name: &'static str| MetricRef {
-        namespace: "AWS/ApiGateway",
+        namespace: "AWS/ApiGateway".to_owned(),
         name,
         dimensions: vec![
             ("ApiName", Expr::lit(n.api())),
@@ -173,7 +173,7 @@ pub fn add_alarms(
             "ShadowStoreErrorsAlarm" => (
                 Watch::Single {
                     metric: MetricRef {
-                        namespace: PROCESSOR_METRICS_NAMESPACE,
+                        namespace: n.metrics_namespace(),
                         name: "ShadowStoreErrors",
                         dimensions: vec![],
                     },

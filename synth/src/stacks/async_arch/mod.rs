@@ -17,7 +17,7 @@ use crate::constructs::bucket::{BucketProps, private_bucket};
 use crate::constructs::consumer::{ConsumerProps, sqs_consumer};
 use crate::constructs::function::{FunctionProps, rust_function};
 use crate::constructs::queue::{QueueProps, QueueSpec, queue_with_dlq, std_tags};
-use crate::env::{EnvConfig, Names, SHADOW_RECORDS_BUCKET, SYNC_SETTINGS, sync_settings_json};
+use crate::env::{EnvConfig, METRICS_NAMESPACE, Names, SHADOW_RECORDS_BUCKET, SYNC_SETTINGS, sync_settings_json};
 
 /// 14 days, the SQS maximum.
 pub const RETENTION_SECONDS: u32 = 1_209_600;
@@ -149,6 +149,7 @@ pub fn build(cfg: &EnvConfig) -> Template {
     let mut receipt_env = BTreeMap::from([
         ("HUBSPOT_WEBHOOK_SECRET_ARN".to_owned(), webhook_secret.clone()),
         ("SYNC_QUEUE_URL".to_owned(), q.queue.url()),
+        (METRICS_NAMESPACE.to_owned(), Expr::lit(n.metrics_namespace())),
     ]);
     if !cfg.hubspot.portal_ids.is_empty() {
         let ids: Vec<String> = cfg.hubspot.portal_ids.iter().map(u64::to_string).collect();
@@ -210,6 +211,7 @@ pub fn build(cfg: &EnvConfig) -> Template {
             reserved_concurrency: f.event_processor.reserved_concurrency,
             env: BTreeMap::from([
                 ("HUBSPOT_ACCESS_TOKEN_SECRET_ARN".to_owned(), token_secret.clone()),
+                (METRICS_NAMESPACE.to_owned(), Expr::lit(n.metrics_namespace())),
                 (
                     "HUBSPOT_API_BASE_URL".to_owned(),
                     Expr::lit(cfg.hubspot.api_base_url.clone()),

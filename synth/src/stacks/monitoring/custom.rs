@@ -1,5 +1,5 @@
-//! The dashboard rows built from the event processor's own EMF metrics (namespace
-//! [`PROCESSOR_METRICS_NAMESPACE`]): the "Migration" row (shadow writes by operation, shadow records stored vs
+//! The dashboard rows built from the event processor's own EMF metrics (the environment's namespace,
+//! [`crate::env::Names::metrics_namespace`]): the "Migration" row (shadow writes by operation, shadow records stored vs
 //! store errors, Partner Central calls beside the shadow Partner Central writes) and the processor row (record
 //! outcomes and failures by class summed over event types, calls/errors/latency per external API).
 //!
@@ -10,7 +10,6 @@
 use super::{cell, chart, line, opts};
 use crate::cfn::dashboard::{MetricLine, MetricOptions, WidgetBody};
 use crate::constructs::dashboard::Cell;
-use crate::stacks::alarms::PROCESSOR_METRICS_NAMESPACE as NS;
 
 /// `Api` dimension values of `ApiCalls` / `ApiErrors` / `ApiLatency`.
 pub const APIS: [&str; 2] = ["HubSpot", "PartnerCentral"];
@@ -43,27 +42,27 @@ fn id_opts(label: &str, stat: &str, id: &str, visible: bool) -> MetricOptions {
 }
 
 /// The sum over every `EventType` of one outcome metric: a SEARCH of the namespace, summed to one line.
-fn outcome_total(metric: &str, id: &str) -> MetricLine {
+fn outcome_total(ns: &str, metric: &str, id: &str) -> MetricLine {
     MetricLine::Expression {
-        expression: format!("SUM(SEARCH('{{{NS},EventType}} MetricName=\"{metric}\"', 'Sum', {PERIOD}))"),
+        expression: format!("SUM(SEARCH('{{{ns},EventType}} MetricName=\"{metric}\"', 'Sum', {PERIOD}))"),
         id: id.to_owned(),
         label: format!("{metric} (all event types)"),
     }
 }
 
 /// The "Migration" row: what shadow mode recorded, whether every record was stored, and the live calls beside it.
-pub fn migration_row() -> Vec<Cell> {
+pub fn migration_row(ns: &str) -> Vec<Cell> {
     let writes: Vec<MetricLine> = SHADOW_OPERATIONS
         .iter()
-        .map(|op| line(NS, "ShadowWrites", &[("Operation", op)], opts(op, Some("Sum"))))
+        .map(|op| line(ns, "ShadowWrites", &[("Operation", op)], opts(op, Some("Sum"))))
         .collect();
     let red = MetricOptions {
         color: Some("#d62728".to_owned()),
         ..opts("Store errors (lost shadow records)", Some("Sum"))
     };
     let records = vec![
-        line(NS, "ShadowRecords", &[], opts("Shadow records stored", Some("Sum"))),
-        line(NS, "ShadowStoreErrors", &[], red),
+        line(ns, "ShadowRecords", &[], opts("Shadow records stored", Some("Sum"))),
+        line(ns, "ShadowStoreErrors", &[], red),
     ];
     let pc_shadow: Vec<(String, &str)> = SHADOW_OPERATIONS
         .iter()
@@ -82,13 +81,13 @@ pub fn migration_row() -> Vec<Cell> {
             label: "Partner Central writes recorded (shadow)".to_owned(),
         },
         line(
-            NS,
+            ns,
             "ApiCalls",
             &[("Api", "PartnerCentral")],
             opts("Partner Central calls made (reads + live writes)", Some("Sum")),
         ),
         line(
-            NS,
+            ns,
             "ApiErrors",
             &[("Api", "PartnerCentral")],
             MetricOptions {
@@ -100,7 +99,7 @@ pub fn migration_row() -> Vec<Cell> {
     live_vs_shadow.extend(
         pc_shadow
             .iter()
-            .map(|(id, op)| line(NS, "ShadowWrites", &[("Operation", op)], id_opts(op, "Sum", id, false))),
+            .map(|(id, op)| line(ns, "ShadowWrites", &[("Operation", op)], id_opts(op, "Sum", id, false))),
     );
     vec![
         cell(
@@ -144,12 +143,12 @@ pub fn migration_row() -> Vec<Cell> {
 
 /// The processor row: record outcomes and failures by class (totals over event types), calls and errors and
 /// latency per external API.
-pub fn processor_row() -> Vec<Cell> {
+pub fn processor_row(ns: &str) -> Vec<Cell> {
     let totals = |names: &[&str], first: usize| -> Vec<MetricLine> {
         names
             .iter()
             .enumerate()
-            .map(|(i, m)| outcome_total(m, &format!("e{}", first + i)))
+            .map(|(i, m)| outcome_total(ns, m, &format!("e{}", first + i)))
             .collect()
     };
     let calls: Vec<MetricLine> = APIS
@@ -157,13 +156,13 @@ pub fn processor_row() -> Vec<Cell> {
         .flat_map(|api| {
             [
                 line(
-                    NS,
+                    ns,
                     "ApiCalls",
                     &[("Api", api)],
                     opts(&format!("{api} calls"), Some("Sum")),
                 ),
                 line(
-                    NS,
+                    ns,
                     "ApiErrors",
                     &[("Api", api)],
                     opts(&format!("{api} errors"), Some("Sum")),
@@ -176,13 +175,13 @@ pub fn processor_row() -> Vec<Cell> {
         .flat_map(|api| {
             [
                 line(
-                    NS,
+                    ns,
                     "ApiLatency",
                     &[("Api", api)],
                     opts(&format!("{api} p50"), Some("p50")),
                 ),
                 line(
-                    NS,
+                    ns,
                     "ApiLatency",
                     &[("Api", api)],
                     opts(&format!("{api} p99"), Some("p99")),
@@ -215,6 +214,8 @@ mod tests {
     use super::*;
     use crate::cfn::dashboard::MetricLine;
 
+    const NS: &str = "HubSpotPartnerCentralSync/test";
+
     /// `(metric name, dimension names)` exactly as the processor emits them (metrics.rs, shadow/metrics.rs).
     fn emitted(name: &str) -> Option<Vec<&'static str>> {
         match name {
@@ -237,7 +238,7 @@ mod tests {
 
     #[test]
     fn every_metric_line_matches_what_the_processor_emits() {
-        let rows = [migration_row(), processor_row()];
+        let rows = [migration_row(NS), processor_row(NS)];
         for row in &rows {
             assert_eq!(row.iter().map(|c| c.width).sum::<u32>(), 24, "row fills the grid");
             for l in lines(row) {
@@ -291,7 +292,7 @@ mod tests {
 
     #[test]
     fn shadow_total_sums_exactly_the_partner_central_operations() {
-        let row = migration_row();
+        let row = migration_row(NS);
         let widget = lines(&row[2..]);
         let MetricLine::Expression { expression, .. } = widget[0] else {
             panic!("first line is the sum")
