@@ -16,7 +16,7 @@ use local::*;
 use aws_lambda_events::event::sqs::SqsEvent;
 use event_processor::outcome::RecordStatus;
 use hubspot_server::{HubSpotServer, ObjectType, ServerConfig};
-use partner_central_server::{FaultKind, PartnerCentralServer};
+use partner_central_server::FaultKind;
 use serde_json::{Value, json};
 
 /// In scope, primary company 501, linked.
@@ -37,51 +37,24 @@ async fn env() -> Env {
 }
 
 async fn env_with(config: ServerConfig) -> Env {
-    let pc = PartnerCentralServer::start().await.unwrap();
-    let hubspot = HubSpotServer::start(config).await.unwrap();
-    for (id, name) in [
-        (ALPHA, "Alpha data platform #AWS"),
-        (BETA, "Beta analytics #AWS"),
-        (GAMMA, "Gamma lake #AWS"),
-        (EPSILON, "Epsilon ML #AWS"),
-        (ETA, "Eta streaming #AWS"),
-    ] {
-        hubspot.seed(ObjectType::Deals, id, deal_props(name)).unwrap();
-    }
-    let mut delta = deal_props("Delta internal deal");
-    delta.push(("aws_opportunity_id", "O1999999".into()));
-    hubspot.seed(ObjectType::Deals, DELTA, delta).unwrap();
-    hubspot
-        .seed(ObjectType::Companies, COMPANY, company_props("Acme Corp"))
-        .unwrap();
-    hubspot
-        .seed(ObjectType::Companies, "502", company_props("Other Corp"))
-        .unwrap();
-    for deal in [ALPHA, BETA, GAMMA, DELTA] {
-        hubspot.associate_primary_company(deal, COMPANY).unwrap();
-    }
-    hubspot.associate_primary_company(EPSILON, "502").unwrap();
-    hubspot
-        .associate(ObjectType::Deals, EPSILON, ObjectType::Companies, COMPANY)
-        .unwrap();
-    hubspot
-        .associate(ObjectType::Deals, ETA, ObjectType::Companies, COMPANY)
-        .unwrap();
-    let app = local_app(&hubspot, &pc).await;
-    let env = Env { hubspot, pc, app };
-    // The deal handler creates the opportunities of the linked deals.
-    for deal in [ALPHA, BETA, EPSILON, ETA] {
-        let status = run(
-            &env,
-            &event(record("deal", deal, &format!("create-{deal}"), None, None)),
-        )
-        .await;
-        assert!(matches!(status, RecordStatus::Processed { .. }), "{status:?}");
-    }
-    assert_eq!(env.pc.opportunity_count(), 4);
-    env.hubspot.clear_requests();
-    env.pc.clear_log();
-    env
+    // Besides the four deals: EPSILON (primary company 502, also associated with COMPANY) and ETA (associated with
+    // COMPANY, no primary), both linked.
+    let seed_more = |hubspot: &HubSpotServer| {
+        for (id, name) in [(EPSILON, "Epsilon ML #AWS"), (ETA, "Eta streaming #AWS")] {
+            hubspot.seed(ObjectType::Deals, id, deal_props(name)).unwrap();
+        }
+        hubspot
+            .seed(ObjectType::Companies, "502", company_props("Other Corp"))
+            .unwrap();
+        hubspot.associate_primary_company(EPSILON, "502").unwrap();
+        hubspot
+            .associate(ObjectType::Deals, EPSILON, ObjectType::Companies, COMPANY)
+            .unwrap();
+        hubspot
+            .associate(ObjectType::Deals, ETA, ObjectType::Companies, COMPANY)
+            .unwrap();
+    };
+    four_deals_env_with(config, seed_more, &[EPSILON, ETA]).await
 }
 
 fn company_change(message_id: &str) -> SqsEvent {

@@ -293,8 +293,18 @@ pub const DELTA: &str = "9104";
 /// handler), [`GAMMA`] in scope and unlinked, [`DELTA`] out of scope carrying an opportunity id; `seed_more` adds
 /// objects before the app starts; the servers' request logs are cleared.
 pub async fn four_deals_env(seed_more: impl FnOnce(&HubSpotServer)) -> Env {
+    four_deals_env_with(ServerConfig::default(), seed_more, &[]).await
+}
+
+/// [`four_deals_env`] on a HubSpot server with `config`, where the deal handler also creates the opportunities of
+/// `more_linked` (deals `seed_more` added).
+pub async fn four_deals_env_with(
+    config: ServerConfig,
+    seed_more: impl FnOnce(&HubSpotServer),
+    more_linked: &[&str],
+) -> Env {
     let pc = PartnerCentralServer::start().await.unwrap();
-    let hubspot = HubSpotServer::start(ServerConfig::default()).await.unwrap();
+    let hubspot = HubSpotServer::start(config).await.unwrap();
     for (id, name) in [
         (ALPHA, "Alpha data platform #AWS"),
         (BETA, "Beta analytics #AWS"),
@@ -315,7 +325,8 @@ pub async fn four_deals_env(seed_more: impl FnOnce(&HubSpotServer)) -> Env {
     let app = local_app(&hubspot, &pc).await;
     let env = Env { hubspot, pc, app };
     // The deal handler creates the opportunities of the linked deals.
-    for deal in [ALPHA, BETA] {
+    let linked: Vec<&str> = [ALPHA, BETA].iter().chain(more_linked).copied().collect();
+    for deal in &linked {
         let status = run(
             &env,
             &event(record("deal", deal, &format!("create-{deal}"), None, None)),
@@ -323,7 +334,7 @@ pub async fn four_deals_env(seed_more: impl FnOnce(&HubSpotServer)) -> Env {
         .await;
         assert!(matches!(status, RecordStatus::Processed { .. }), "{status:?}");
     }
-    assert_eq!(env.pc.opportunity_count(), 2);
+    assert_eq!(env.pc.opportunity_count(), linked.len());
     env.hubspot.clear_requests();
     env.pc.clear_log();
     env
