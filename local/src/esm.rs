@@ -22,6 +22,7 @@ use event_processor::runtime::App;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
+use crate::aws_setup::chain;
 use crate::progress::{Progress, Sink};
 use crate::writeback::WritebackCheck;
 
@@ -297,16 +298,6 @@ impl Esm {
             }
         }
     }
-}
-
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        parts.push(s.to_string());
-        source = s.source();
-    }
-    parts.join(": ")
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 
 pub mod config;
 pub mod engine;
+mod error_text;
 pub mod handlers;
 pub mod metrics;
 pub mod outcome;

@@ -20,6 +20,7 @@ use tokio::time::Instant;
 
 use crate::config::{Config, ConfigError};
 use crate::engine::{BatchEngine, BatchReport, EngineConfig, RecordError};
+use crate::error_text::error_chain;
 use crate::handlers::Handlers;
 use crate::metrics::Metrics;
 use crate::router::{Router, SyncProcessor};
@@ -76,20 +77,6 @@ pub async fn read_token(sdk: &aws_config::SdkConfig, arn: &str) -> Result<String
 /// The region field of an ARN (`arn:partition:service:region:account:resource`), if present.
 pub fn arn_region(arn: &str) -> Option<&str> {
     arn.split(':').nth(3).filter(|r| !r.is_empty())
-}
-
-/// An error and its sources on one line (without the SDK's raw-response dump).
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![error.to_string()];
-    let mut source = error.source();
-    while let Some(e) = source {
-        let text = e.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = e.source();
-    }
-    parts.join(": ")
 }
 
 /// Builds everything an execution environment needs, once, from the standard AWS SDK environment (region,

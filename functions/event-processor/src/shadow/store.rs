@@ -10,6 +10,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
 
 use super::record::{RecordError, ShadowRecord};
+use crate::error_text::error_chain;
 
 /// Why a record could not be stored or read.
 #[derive(Debug, thiserror::Error)]
@@ -191,18 +192,4 @@ fn log_shadow_write(record: &ShadowRecord, key: &str) {
         key = %key,
         "shadow_write"
     );
-}
-
-/// An error and its sources on one line (without the SDK's raw-response dump).
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![error.to_string()];
-    let mut source = error.source();
-    while let Some(e) = source {
-        let text = e.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = e.source();
-    }
-    parts.join(": ")
 }
